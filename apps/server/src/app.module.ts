@@ -1,0 +1,18 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { OrgsModule } from '@app/orgs';
+import { PlatformModule, type AppConfig } from '@app/platform';
+
+/**
+ * The composition root's module graph. Every process loads the same domain modules (so job and
+ * route wiring is validated everywhere); the roles decide what runs: `api` mounts the socket
+ * gateway, `worker` starts BullMQ workers, `voice` takes calls.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [PlatformModule.forRoot(config), OrgsModule],
+    };
+  }
+}

@@ -1,0 +1,56 @@
+import { RequestMethod, type INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { SwaggerModule } from '@nestjs/swagger';
+import compression from 'compression';
+import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { AppConfig, HttpExceptionFilter, RedisIoAdapter, createValidationPipe } from '@app/platform';
+import { buildOpenApiDocument } from './openapi';
+
+/** Routes outside the `/v1` prefix: probes. */
+const UNPREFIXED = [
+  { path: 'health', method: RequestMethod.GET },
+  { path: 'health/live', method: RequestMethod.GET },
+  { path: 'health/ready', method: RequestMethod.GET },
+];
+
+/**
+ * Everything between "module graph built" and "listen": transport hardening, validation, the
+ * error filter, Swagger, Socket.io. Shared by main.ts and the test harness so tests exercise the
+ * exact production pipeline.
+ */
+export function configureApp(app: INestApplication): void {
+  const express = app as NestExpressApplication;
+  const config = app.get(AppConfig);
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
+  express.disable('x-powered-by');
+  express.set('trust proxy', false);
+  express.useBodyParser('json', { limit: '100kb' });
+  express.useBodyParser('urlencoded', { limit: '100kb', extended: false });
+  app.use(helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'", "'unsafe-inline'"] } } }));
+  app.use(compression());
+  app.enableCors({
+    origin: [...config.corsOrigins],
+    allowedHeaders: ['Content-Type', 'Authorization', 'X-Requested-With', 'Accept', 'X-Request-Id'],
+    exposedHeaders: ['X-Request-Id'],
+  });
+  // API answers may carry PHI: never cached by browsers or proxies (ASVS 14.3.2).
+  app.use((_req: Request, res: Response, next: NextFunction) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  app.setGlobalPrefix('v1', { exclude: UNPREFIXED });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new HttpExceptionFilter());
+  if (config.hasRole('api')) app.useWebSocketAdapter(new RedisIoAdapter(app));
+  app.enableShutdownHooks();
+
+  const document = buildOpenApiDocument(app);
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs-json',
+    customSiteTitle: 'Bianca API',
+    swaggerOptions: { persistAuthorization: false },
+  });
+}

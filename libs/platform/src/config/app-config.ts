@@ -1,0 +1,57 @@
+import type { ProcessRole } from './config.types';
+
+/** The data of an AppConfig (its methods excluded). */
+export type AppConfigValues = Omit<AppConfig, 'hasRole' | 'isProduction'>;
+
+/** Validated, typed configuration. Built once at boot by `loadConfig`; never read from env again. */
+export class AppConfig {
+  readonly nodeEnv!: 'development' | 'test' | 'production';
+  readonly port!: number;
+  readonly host!: string;
+  readonly roles!: ReadonlySet<ProcessRole>;
+  readonly dataDir!: string;
+  readonly databaseUrl!: string | undefined;
+  readonly redisUrl!: string | undefined;
+  /** Prefix for every Redis key this deployment owns (queues, rate limits, socket.io). */
+  readonly redisPrefix!: string;
+  readonly publicUrl!: string;
+  readonly frontendUrl!: string;
+  readonly smtpUrl!: string | undefined;
+  readonly emailFrom!: string;
+  /** Secrets: never logged (see `describeConfig`). */
+  readonly jwtSecret!: string;
+  readonly encryptionKey!: Buffer;
+  readonly bootstrapSuperadmin!: { email: string; password: string } | undefined;
+  readonly corsOrigins!: readonly string[];
+  readonly openai!: { apiKey: string | undefined; baseUrl: string; realtimeModel: string; textModel: string };
+  readonly ari!: {
+    url: string | undefined;
+    username: string | undefined;
+    password: string | undefined;
+    app: string;
+    dialTemplate: string;
+  };
+  readonly rtp!: { host: string; portMin: number; portMax: number };
+  readonly twilio!: { accountSid: string | undefined; authToken: string | undefined; fromNumber: string | undefined };
+  readonly stripe!: { secretKey: string | undefined; publishableKey: string | undefined; webhookSecret: string | undefined };
+  readonly enableTestRoutes!: boolean;
+  readonly authRateLimitPerMinute!: number;
+  readonly loginMaxFailures!: number;
+  readonly calls!: { maxConcurrentPerOrg: number; maxConcurrent: number };
+  readonly logLevel!: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** How long graceful shutdown waits for in-flight HTTP requests and jobs. */
+  readonly shutdownTimeoutMs!: number;
+
+  constructor(values: AppConfigValues) {
+    Object.assign(this, values);
+    Object.freeze(this);
+  }
+
+  hasRole(role: ProcessRole): boolean {
+    return this.roles.has(role);
+  }
+
+  get isProduction(): boolean {
+    return this.nodeEnv === 'production';
+  }
+}

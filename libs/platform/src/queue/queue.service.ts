@@ -1,0 +1,83 @@
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Queue, type JobSchedulerTemplateOptions, type RepeatOptions } from 'bullmq';
+import { createHash } from 'node:crypto';
+import { RequestContext } from '../context/request-context';
+import { RedisService } from '../redis/redis.service';
+import { JobRegistry } from './job-registry';
+import { DEFAULT_JOB_OPTIONS, type JobEnvelope, type JobName, type JobPayload } from './jobs';
+
+export interface EnqueueOptions {
+  /**
+   * A business key (e.g. `schedule:<id>:<slot>`): enqueueing the same key again while the job
+   * exists is a no-op. Jobs are still at-least-once; handlers guard side effects in Postgres.
+   */
+  idempotencyKey?: string;
+  delay?: number;
+  priority?: number;
+}
+
+/** BullMQ custom ids may not contain ':' and should stay short; long keys are hashed. */
+export function jobIdFor(name: string, key: string): string {
+  const safe = key.length <= 100 ? key.replace(/:/g, '_') : createHash('sha256').update(key).digest('hex');
+  return `${name}__${safe}`;
+}
+
+/** Producer side of the queues: typed `enqueue` and job schedulers. Available in every role. */
+@Injectable()
+export class QueueService implements OnApplicationShutdown {
+  private readonly queues = new Map<string, Queue>();
+
+  constructor(
+    private readonly redis: RedisService,
+    private readonly registry: JobRegistry,
+  ) {}
+
+  get prefix(): string {
+    return this.redis.key('bull');
+  }
+
+  queue(name: string): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      // Producers fail fast while Redis is down (503 to the caller) instead of buffering.
+      const connection = this.redis.connect({ enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+      queue = new Queue(name, { connection, prefix: this.prefix });
+      queue.on('error', () => undefined);
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  async enqueue<N extends JobName>(name: N, data: JobPayload<N>, options: EnqueueOptions = {}): Promise<string> {
+    const definition = this.registry.get(name);
+    const envelope: JobEnvelope<N> = { data, ctx: RequestContext.snapshot() };
+    const job = await this.queue(definition.queue).add(name, envelope, {
+      ...DEFAULT_JOB_OPTIONS,
+      ...definition.options,
+      jobId: options.idempotencyKey ? jobIdFor(name, options.idempotencyKey) : undefined,
+      delay: options.delay,
+      priority: options.priority,
+    });
+    return job.id as string;
+  }
+
+  /** Creates or updates a repeating job (cron pattern with timezone, or fixed interval). */
+  async schedule<N extends JobName>(schedulerId: string, name: N, repeat: Omit<RepeatOptions, 'key'>, data: JobPayload<N>): Promise<void> {
+    const definition = this.registry.get(name);
+    const template: { name: N; data: JobEnvelope<N>; opts: JobSchedulerTemplateOptions } = {
+      name,
+      data: { data },
+      opts: { ...DEFAULT_JOB_OPTIONS, ...definition.options },
+    };
+    await this.queue(definition.queue).upsertJobScheduler(schedulerId, repeat, template);
+  }
+
+  async unschedule(name: JobName, schedulerId: string): Promise<boolean> {
+    return this.queue(this.registry.get(name).queue).removeJobScheduler(schedulerId);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
+    this.queues.clear();
+  }
+}

@@ -1,0 +1,16 @@
+import { Injectable } from '@nestjs/common';
+import type { SocketAuthenticator, SocketHandshake, SocketPrincipal } from './realtime.types';
+
+/** Holds the socket authenticator the identity module plugs in; denies all until then. */
+@Injectable()
+export class SocketAuthRegistry {
+  private authenticator: SocketAuthenticator | undefined;
+
+  use(authenticator: SocketAuthenticator): void {
+    this.authenticator = authenticator;
+  }
+
+  async authenticate(handshake: SocketHandshake): Promise<SocketPrincipal | null> {
+    return this.authenticator ? this.authenticator.authenticate(handshake) : null;
+  }
+}

@@ -1,0 +1,7 @@
+// Public door of @app/testing: harness, databases, Redis, factories and protocol fakes.
+// Test and tooling code only — never imported by application sources (lint-enforced).
+export * from './app-harness';
+export * from './test-database';
+export * from './test-redis';
+export * from './test-state';
+export * from './factories';
