@@ -47,7 +47,8 @@ export function testEnv(extra: Env = {}): Env {
     DATA_DIR: mkdtempSync(join(tmpdir(), 'bianca-app-')),
     JWT_SECRET: randomBytes(32).toString('base64url'),
     ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    REDIS_URL: testRedisUrl(),
+    // A caller's REDIS_URL wins without consulting the jest state (benchmarks run outside jest).
+    REDIS_URL: extra.REDIS_URL ?? testRedisUrl(),
     REDIS_PREFIX: uniqueRedisPrefix(),
     LOG_LEVEL: testState().logLevel,
     PORT: '0',
@@ -70,38 +71,50 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   @Module({ imports: options.imports ?? [], controllers: options.controllers ?? [], providers: options.providers ?? [] })
   class TestExtrasModule {}
 
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config), TestExtrasModule] })
-    .overrideProvider(DATABASE_CONNECTION)
-    .useValue(testDatabase.connection)
-    .compile();
-  const app = moduleRef.createNestApplication({ bufferLogs: true });
-  configureApp(app);
+  const cleanup = async (): Promise<void> => {
+    if (!options.database) await testDatabase.drop().catch(() => undefined);
+    if (config.redisUrl) await deleteRedisPrefix(config.redisPrefix, config.redisUrl).catch(() => 0);
+    rmSync(config.dataDir, { recursive: true, force: true });
+  };
+
+  let app: INestApplication | undefined;
   let url: string | undefined;
-  if (options.listen) {
-    await app.listen(0, '127.0.0.1');
-    const server = app.getHttpServer() as Server;
-    const address = server.address() as AddressInfo;
-    url = `http://127.0.0.1:${address.port}`;
-  } else {
-    await app.init();
+  try {
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config), TestExtrasModule] })
+      .overrideProvider(DATABASE_CONNECTION)
+      .useValue(testDatabase.connection)
+      .compile();
+    app = moduleRef.createNestApplication({ bufferLogs: true });
+    configureApp(app);
+    if (options.listen) {
+      await app.listen(0, '127.0.0.1');
+      const address = (app.getHttpServer() as Server).address() as AddressInfo;
+      url = `http://127.0.0.1:${address.port}`;
+    } else {
+      await app.init();
+    }
+  } catch (err) {
+    // A boot that fails (e.g. a wiring error under test) must not leak connections or databases.
+    await app?.close().catch(() => undefined);
+    await cleanup();
+    throw err;
   }
+  const booted = app;
 
   let closed = false;
   return {
-    app,
+    app: booted,
     config,
-    database: app.get(DatabaseService),
+    database: booted.get(DatabaseService),
     testDatabase,
     url,
-    http: () => request(app.getHttpServer() as Server),
-    get: <T>(token: Type<T> | string | symbol) => app.get<T>(token),
+    http: () => request(booted.getHttpServer() as Server),
+    get: <T>(token: Type<T> | string | symbol) => booted.get<T>(token),
     close: async () => {
       if (closed) return;
       closed = true;
-      await app.close();
-      if (!options.database) await testDatabase.drop();
-      await deleteRedisPrefix(config.redisPrefix).catch(() => 0);
-      rmSync(config.dataDir, { recursive: true, force: true });
+      await booted.close();
+      await cleanup();
     },
   };
 }

@@ -1,10 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AppConfig, type AppConfigValues } from './app-config';
 import { ConfigError } from './config.errors';
 import { PROCESS_ROLES, type ProcessRole } from './config.types';
 import type { Env } from './env';
+import { KEY_ID_PATTERN, ed25519FromSeed, keyFingerprintId, parseEd25519PrivateKey, parsePreviousKeys } from '../crypto/key-config';
 
 const NODE_ENVS = ['development', 'test', 'production'] as const;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -117,6 +118,59 @@ function parseEncryptionKey(reader: EnvReader, value: string): Buffer {
   return key;
 }
 
+function parseEncryptionKeyId(reader: EnvReader, key: Buffer): string {
+  const id = reader.raw('ENCRYPTION_KEY_ID') ?? keyFingerprintId(key);
+  if (!KEY_ID_PATTERN.test(id)) reader.problems.push('ENCRYPTION_KEY_ID must be 1-32 letters, digits, _ or -');
+  return id;
+}
+
+function parsePreviousEncryptionKeys(reader: EnvReader, currentId: string): AppConfigValues['previousEncryptionKeys'] {
+  const { keys, problems } = parsePreviousKeys(reader.raw('ENCRYPTION_KEYS_PREVIOUS'), currentId);
+  reader.problems.push(...problems);
+  return keys;
+}
+
+/**
+ * Outside production an unset AUDIT_SIGNING_KEY is derived from the (configured or generated
+ * development) encryption key, so checkpoints keep verifying across restarts without another
+ * secret to manage; production refuses to start without a key of its own (see loadConfig).
+ */
+function parseAuditSigningKey(reader: EnvReader, text: string | undefined, encryptionKey: Buffer): KeyObject {
+  if (text === undefined) return ed25519FromSeed(Buffer.from(hkdfSync('sha256', encryptionKey, 'bianca/dev-audit-signing-key', '', 32)));
+  const key = parseEd25519PrivateKey(text);
+  if (!key) reader.problems.push('AUDIT_SIGNING_KEY must be an Ed25519 private key (PKCS8 PEM, base64 PKCS8 DER or base64 32-byte seed)');
+  return key ?? ed25519FromSeed(randomBytes(32));
+}
+
+/** C2SP checkpoint origin (also the signing key's name): no whitespace or '+'. */
+function parseAuditOrigin(reader: EnvReader, publicUrl: string): string {
+  let host = 'localhost';
+  try {
+    host = new URL(publicUrl).host;
+  } catch {
+    // PUBLIC_URL's own problem is already reported.
+  }
+  const origin = reader.string('AUDIT_ORIGIN', `${host}/bianca-audit`);
+  if (!/^[!-*,-~]{1,255}$/.test(origin)) reader.problems.push('AUDIT_ORIGIN must be 1-255 printable ASCII characters without spaces or "+"');
+  return origin;
+}
+
+function csv(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+}
+
+/** TRUST_PROXY: unset/false → no proxy; true; a hop count; or addresses/subnets for Express. */
+function parseTrustProxy(reader: EnvReader): boolean | number | string {
+  const value = reader.raw('TRUST_PROXY');
+  if (value === undefined || ['false', '0', 'no'].includes(value.toLowerCase())) return false;
+  if (['true', 'yes'].includes(value.toLowerCase())) return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}
+
 /**
  * Validates the environment into an `AppConfig`. Pure apart from the development secrets file.
  * Throws `ConfigError` listing every problem. In production it refuses to start without real
@@ -134,6 +188,7 @@ export function loadConfig(env: Env, options: { cwd?: string } = {}): AppConfig 
     const jwt = reader.raw('JWT_SECRET');
     if (jwt && jwt.length < 32) reader.problems.push('JWT_SECRET must be at least 32 characters in production');
     if (reader.bool('ENABLE_TEST_ROUTES', false)) reader.problems.push('ENABLE_TEST_ROUTES=true is refused in production');
+    if (!reader.raw('AUDIT_SIGNING_KEY')) reader.problems.push('production requires AUDIT_SIGNING_KEY (Ed25519 PKCS8 PEM or base64) to be set');
   }
 
   let jwtSecret = reader.raw('JWT_SECRET');
@@ -143,6 +198,8 @@ export function loadConfig(env: Env, options: { cwd?: string } = {}): AppConfig 
     jwtSecret ??= generated.jwtSecret;
     encryptionKeyText ??= generated.encryptionKey;
   }
+  const encryptionKey = parseEncryptionKey(reader, encryptionKeyText ?? Buffer.alloc(32).toString('base64'));
+  const encryptionKeyId = parseEncryptionKeyId(reader, encryptionKey);
 
   const port = reader.int('PORT', 3000, 0, 65535);
   const publicUrl = reader.url('PUBLIC_URL', ['http:', 'https:'], `http://localhost:${port || 3000}`) as string;
@@ -170,7 +227,15 @@ export function loadConfig(env: Env, options: { cwd?: string } = {}): AppConfig 
     smtpUrl: reader.url('SMTP_URL', ['smtp:', 'smtps:']),
     emailFrom: reader.string('EMAIL_FROM', 'Bianca <no-reply@localhost>'),
     jwtSecret: jwtSecret ?? '',
-    encryptionKey: parseEncryptionKey(reader, encryptionKeyText ?? Buffer.alloc(32).toString('base64')),
+    encryptionKey,
+    encryptionKeyId,
+    previousEncryptionKeys: parsePreviousEncryptionKeys(reader, encryptionKeyId),
+    audit: {
+      signingKey: parseAuditSigningKey(reader, reader.raw('AUDIT_SIGNING_KEY'), encryptionKey),
+      origin: parseAuditOrigin(reader, publicUrl),
+      checkpointDir: resolve(dataDir, reader.string('AUDIT_CHECKPOINT_DIR', 'audit-checkpoints')),
+      sealIntervalMs: reader.int('AUDIT_SEAL_INTERVAL_MS', 5000, 0, 300000),
+    },
     bootstrapSuperadmin: adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : undefined,
     corsOrigins: reader
       .string('CORS_ORIGINS', DEFAULT_CORS)
@@ -204,6 +269,24 @@ export function loadConfig(env: Env, options: { cwd?: string } = {}): AppConfig 
     enableTestRoutes: reader.bool('ENABLE_TEST_ROUTES', false),
     authRateLimitPerMinute: reader.int('AUTH_RATE_LIMIT_PER_MINUTE', 60, 1, 100000),
     loginMaxFailures: reader.int('LOGIN_MAX_FAILURES', 10, 1, 1000),
+    sessionIdleMinutes: reader.int('SESSION_IDLE_MINUTES', 15, 1, 15),
+    trustProxy: parseTrustProxy(reader),
+    sso: {
+      google: {
+        clientIds: csv(reader.raw('SSO_GOOGLE_CLIENT_IDS')),
+        issuers: csv(reader.string('SSO_GOOGLE_ISSUERS', 'https://accounts.google.com,accounts.google.com')),
+        jwksUrl: reader.url('SSO_GOOGLE_JWKS_URL', ['http:', 'https:'], 'https://www.googleapis.com/oauth2/v3/certs') as string,
+      },
+      microsoft: {
+        clientIds: csv(reader.raw('SSO_MICROSOFT_CLIENT_IDS')),
+        issuer: reader.string('SSO_MICROSOFT_ISSUER', 'https://login.microsoftonline.com/{tenantid}/v2.0'),
+        jwksUrl: reader.url(
+          'SSO_MICROSOFT_JWKS_URL',
+          ['http:', 'https:'],
+          'https://login.microsoftonline.com/common/discovery/v2.0/keys',
+        ) as string,
+      },
+    },
     calls: {
       maxConcurrentPerOrg: reader.int('CALLS_MAX_CONCURRENT_PER_ORG', 100, 1, 100000),
       maxConcurrent: reader.int('CALLS_MAX_CONCURRENT', 200, 1, 100000),

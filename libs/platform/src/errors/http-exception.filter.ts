@@ -40,6 +40,19 @@ function messageOf(response: unknown, status: number): string {
   return GENERIC_MESSAGES[status] ?? 'Error';
 }
 
+/**
+ * Duck-typed: under jest the ESM-only @nestjs packages can be loaded twice, so `instanceof
+ * HttpException` is not reliable for exceptions created inside the framework (body parser errors).
+ */
+function isHttpException(value: unknown): value is HttpException {
+  return (
+    value instanceof HttpException ||
+    (value instanceof Error &&
+      typeof (value as Partial<HttpException>).getStatus === 'function' &&
+      typeof (value as Partial<HttpException>).getResponse === 'function')
+  );
+}
+
 /** Maps anything thrown to a status and the contract's error body; see DomainError. */
 export function toErrorBody(exception: unknown): { status: number; body: ErrorBody; unexpected: boolean } {
   if (exception instanceof DomainError) {
@@ -49,9 +62,10 @@ export function toErrorBody(exception: unknown): { status: number; body: ErrorBo
       unexpected: false,
     };
   }
-  if (exception instanceof HttpException) {
+  if (isHttpException(exception)) {
     const status = exception.getStatus();
-    let message = messageOf(exception.getResponse(), status);
+    const cause = (exception as { cause?: BodyParserError }).cause;
+    let message = cause?.type === 'entity.parse.failed' ? 'Malformed JSON in request body' : messageOf(exception.getResponse(), status);
     // Nest's router says "Cannot GET /x"; the contract says "Not found".
     if (status === Number(HttpStatus.NOT_FOUND) && message.startsWith('Cannot ')) message = 'Not found';
     return { status, body: { code: status, message }, unexpected: status >= 500 };

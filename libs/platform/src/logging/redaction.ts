@@ -74,9 +74,20 @@ export interface SerializedError {
 
 /** Error serializer: type, scrubbed message, code and stack; never `detail`, `parameters` or row data. */
 export function serializeError(err: unknown, depth = 0): SerializedError {
-  if (!(err instanceof Error)) return { type: typeof err, message: '[non-error thrown]' };
+  if (!(err instanceof Error)) {
+    // Errors from another realm or library fail `instanceof`; keep their name and message.
+    const like = err as { name?: unknown; message?: unknown; code?: unknown } | null;
+    if (like && typeof like === 'object' && typeof like.message === 'string') {
+      return { type: typeof like.name === 'string' ? like.name : 'Error', message: scrubMessage(like.message), code: typeof like.code === 'string' ? like.code : undefined };
+    }
+    return { type: typeof err, message: '[non-error thrown]' };
+  }
   const code = (err as { code?: unknown }).code;
-  const stackFrames = err.stack?.split('\n').slice(1).join('\n');
+  // The stack's first lines repeat the (unscrubbed) message; keep only the frames.
+  const stackFrames = err.stack
+    ?.split('\n')
+    .filter((line) => /^\s+at /.test(line))
+    .join('\n');
   return {
     type: err.name,
     message: scrubMessage(err.message),

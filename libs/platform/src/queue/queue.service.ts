@@ -1,7 +1,8 @@
-import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Queue, type JobSchedulerTemplateOptions, type RepeatOptions } from 'bullmq';
 import { createHash } from 'node:crypto';
 import { RequestContext } from '../context/request-context';
+import { serializeError } from '../logging/redaction';
 import { RedisService } from '../redis/redis.service';
 import { JobRegistry } from './job-registry';
 import { DEFAULT_JOB_OPTIONS, type JobEnvelope, type JobName, type JobPayload } from './jobs';
@@ -26,6 +27,10 @@ export function jobIdFor(name: string, key: string): string {
 @Injectable()
 export class QueueService implements OnApplicationShutdown {
   private readonly queues = new Map<string, Queue>();
+  private readonly logger = new Logger('QueueService');
+  private readonly declared = new Map<string, () => Promise<void>>();
+  private retryTimer: NodeJS.Timeout | undefined;
+  private closing = false;
 
   constructor(
     private readonly redis: RedisService,
@@ -72,11 +77,40 @@ export class QueueService implements OnApplicationShutdown {
     await this.queue(definition.queue).upsertJobScheduler(schedulerId, repeat, template);
   }
 
+  /**
+   * Declares a repeating job that must exist (e.g. at bootstrap). Never blocks start-up: applied
+   * now if Redis answers, otherwise retried in the background until it does, so a process whose
+   * Redis is down still listens and reports 503 on /health/ready.
+   */
+  declareSchedule<N extends JobName>(schedulerId: string, name: N, repeat: Omit<RepeatOptions, 'key'>, data: JobPayload<N>): void {
+    this.declared.set(schedulerId, () => this.schedule(schedulerId, name, repeat, data));
+    void this.applyDeclared();
+  }
+
+  private async applyDeclared(): Promise<void> {
+    for (const [id, apply] of [...this.declared]) {
+      if (this.closing) return;
+      try {
+        await apply();
+        this.declared.delete(id);
+      } catch (err) {
+        this.logger.warn({ msg: 'job scheduler not registered yet; retrying', schedulerId: id, err: serializeError(err) });
+        this.retryTimer ??= setTimeout(() => {
+          this.retryTimer = undefined;
+          void this.applyDeclared();
+        }, 2_000).unref();
+        return;
+      }
+    }
+  }
+
   async unschedule(name: JobName, schedulerId: string): Promise<boolean> {
     return this.queue(this.registry.get(name).queue).removeJobScheduler(schedulerId);
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.closing = true;
+    clearTimeout(this.retryTimer);
     await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
     this.queues.clear();
   }

@@ -76,10 +76,17 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
         prefix: this.queues.prefix,
         concurrency,
       });
-      worker.on('error', (err) => this.logger.warn({ err: serializeError(err), queue }, 'worker error'));
+      // While Redis is down a worker reports an error per reconnect attempt; log the first and
+      // then at most one every 30 s per queue.
+      let lastLogged = 0;
+      worker.on('error', (err) => {
+        if (Date.now() - lastLogged < 30_000) return;
+        lastLogged = Date.now();
+        this.logger.warn({ msg: 'worker error', err: serializeError(err), queue });
+      });
       worker.on('failed', (job, err) => {
         if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
-          this.logger.error({ err: serializeError(err), job: job.name, jobId: job.id }, 'job failed permanently');
+          this.logger.error({ msg: 'job failed permanently', err: serializeError(err), job: job.name, jobId: job.id });
         }
       });
       this.workers.push(worker);

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { WebSocketGateway, WebSocketServer, type OnGatewayInit } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
+import { serializeError } from '../logging/redaction';
 import { RealtimePublisher } from './realtime.publisher';
 import { SocketAuthRegistry } from './socket-auth.registry';
 import { orgRoom, userRoom, type SocketPrincipal } from './realtime.types';
@@ -32,7 +33,7 @@ export class RealtimeGateway implements OnGatewayInit {
           next();
         })
         .catch((err: unknown) => {
-          this.logger.warn({ err }, 'socket authentication failed');
+          this.logger.warn({ msg: 'socket authentication failed', err: serializeError(err) });
           next(new Error('unauthorized'));
         });
     });

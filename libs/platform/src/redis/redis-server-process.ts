@@ -81,19 +81,22 @@ export class RedisServerProcess {
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-2000);
     });
-    const spawnError = new Promise<never>((_, reject) => {
-      child.once('error', (err: NodeJS.ErrnoException) => {
-        reject(err.code === 'ENOENT' ? new Error(INSTALL_HINT) : err);
-      });
-      child.once('exit', (code) => reject(new Error(`redis-server exited with code ${code}: ${stderr.trim()}`)));
+    let failure: Error | undefined;
+    child.once('error', (err: NodeJS.ErrnoException) => {
+      failure = err.code === 'ENOENT' ? new Error(INSTALL_HINT) : err;
     });
-    spawnError.catch(() => undefined);
+    child.once('exit', (code) => {
+      failure ??= new Error(`redis-server exited with code ${code}: ${stderr.trim()}`);
+    });
     server.child = child;
 
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
-      const ready = await Promise.race([answersPing(socketPath), spawnError]);
-      if (ready) {
+      if (failure) {
+        server.child = undefined;
+        throw failure;
+      }
+      if (await answersPing(socketPath)) {
         child.removeAllListeners('exit');
         return server;
       }

@@ -1,4 +1,4 @@
-import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { Global, Logger, Module, type DynamicModule } from '@nestjs/common';
 import { join } from 'node:path';
 import { AppConfig } from '../config/app-config';
 import { RedisServerProcess } from './redis-server-process';
@@ -21,7 +21,13 @@ export class RedisModule {
         {
           provide: RedisService,
           inject: [AppConfig],
-          useFactory: async (config: AppConfig) => new RedisService(await resolveRedisEndpoint(config)),
+          useFactory: async (config: AppConfig) => {
+            const service = new RedisService(await resolveRedisEndpoint(config));
+            if (!(await service.waitUntilReady())) {
+              new Logger('RedisModule').warn('Redis is not reachable yet; the process stays unready until it is');
+            }
+            return service;
+          },
         },
       ],
       exports: [RedisService],

@@ -41,6 +41,25 @@ export class RedisService implements OnApplicationShutdown {
     return client;
   }
 
+  /**
+   * Resolves when the main client is connected, or after `timeoutMs` (false) — a Redis that is
+   * down at boot leaves the process running and unready (503) rather than crash-looping.
+   */
+  async waitUntilReady(timeoutMs = 5_000): Promise<boolean> {
+    if (this.client.status === 'ready') return true;
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        this.client.off('ready', onReady);
+        resolve(false);
+      }, timeoutMs);
+      const onReady = (): void => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      this.client.once('ready', onReady);
+    });
+  }
+
   async ping(): Promise<void> {
     const answer = await this.client.ping();
     if (answer !== 'PONG') throw new Error(`unexpected PING answer: ${String(answer)}`);
