@@ -1,4 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AuditModule } from '@app/audit';
+import { AuthModule } from '@app/auth';
 import { OrgsModule } from '@app/orgs';
 import { PlatformModule, type AppConfig } from '@app/platform';
 
@@ -12,7 +14,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config), OrgsModule],
+      imports: [PlatformModule.forRoot(config), AuditModule, OrgsModule, AuthModule.forRoot(config)],
     };
   }
 }

@@ -4,6 +4,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import compression from 'compression';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
+import { join } from 'node:path';
 import { Logger } from 'nestjs-pino';
 import { AppConfig, HttpExceptionFilter, RedisIoAdapter, createValidationPipe } from '@app/platform';
 import { buildOpenApiDocument } from './openapi';
@@ -14,6 +15,11 @@ const UNPREFIXED = [
   { path: 'health/live', method: RequestMethod.GET },
   { path: 'health/ready', method: RequestMethod.GET },
 ];
+
+/** The `/v1` prefix for business routes; probes stay at the root. Also used by openapi:write. */
+export function applyRouting(app: INestApplication): void {
+  app.setGlobalPrefix('v1', { exclude: UNPREFIXED });
+}
 
 /**
  * Everything between "module graph built" and "listen": transport hardening, validation, the
@@ -26,7 +32,8 @@ export function configureApp(app: INestApplication): void {
   app.useLogger(app.get(Logger));
   app.flushLogs();
   express.disable('x-powered-by');
-  express.set('trust proxy', false);
+  // Client IPs (rate limits, audit) come from X-Forwarded-For only behind a configured proxy.
+  express.set('trust proxy', config.trustProxy);
   express.useBodyParser('json', { limit: '100kb' });
   express.useBodyParser('urlencoded', { limit: '100kb', extended: false });
   app.use(helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'", "'unsafe-inline'"] } } }));
@@ -41,7 +48,19 @@ export function configureApp(app: INestApplication): void {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  app.setGlobalPrefix('v1', { exclude: UNPREFIXED });
+  // Uploaded avatars (DATA_DIR/uploads; names are random, content type-checked on upload).
+  express.useStaticAssets(join(config.dataDir, 'uploads'), {
+    prefix: '/uploads/',
+    index: false,
+    dotfiles: 'deny',
+    fallthrough: true,
+    setHeaders: (res: Response) => {
+      res.setHeader('Cache-Control', 'public, max-age=3600');
+      // The web client shows avatars from another origin; helmet's default would block them.
+      res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+    },
+  });
+  applyRouting(app);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
   if (config.hasRole('api')) app.useWebSocketAdapter(new RedisIoAdapter(app));

@@ -36,3 +36,6 @@ export * from './redis/redis.module';
 export * from './platform.module';
 export * from './paths';
 export * from './clock';
+export * from './crypto/field-cipher';
+export * from './crypto/normalize';
+export { type EncryptionKeyVersion, ed25519PublicKeyBytes, parseEd25519PrivateKey } from './crypto/key-config';

@@ -5,3 +5,6 @@ export * from './test-database';
 export * from './test-redis';
 export * from './test-state';
 export * from './factories';
+export * from './identity-factories';
+export * from './fake-smtp';
+export * from './fake-oidc';

@@ -1,0 +1,49 @@
+import type { Actor } from '@app/platform';
+
+/**
+ * What a domain reports to the audit log: who did what to which ids, and how it ended. Only ids,
+ * codes and action names — never PHI values (names, phones, notes, transcripts). Actor, request id,
+ * IP and user agent come from the request context unless `actor` is given (null: no actor).
+ */
+export interface AuditEvent {
+  /** `<domain>.<resource>.<verb>` short code, e.g. `patient.read`; see AUDIT_ACTIONS. */
+  action: string;
+  /** e.g. `patient`, `conversation`, `user`. */
+  resourceType: string;
+  resourceIds?: string[];
+  /** Patients whose PHI was touched (the HIPAA accounting-of-disclosures key). */
+  patientIds?: string[];
+  /** The org whose data it is; defaults to the actor's org. */
+  orgId?: string | null;
+  outcome: 'success' | 'denied' | 'failure';
+  /** Short code, e.g. `cross_tenant`, `mfa_required`. */
+  reason?: string;
+  severity?: 'info' | 'warning' | 'high';
+  actor?: Actor | null;
+}
+
+export type AuditOutcome = AuditEvent['outcome'];
+export type AuditSeverity = NonNullable<AuditEvent['severity']>;
+export const AUDIT_OUTCOMES: readonly AuditOutcome[] = ['success', 'denied', 'failure'];
+export const AUDIT_SEVERITIES: readonly AuditSeverity[] = ['info', 'warning', 'high'];
+
+/**
+ * Action names in use, with what they mean. Convention: `<domain>.<resource>.<verb>` (verbs: read,
+ * list, search, create, update, delete, export; auth events: `auth.<event>`). Domains add theirs
+ * here so compliance officers have one list to read; `record()` accepts any well-formed code.
+ */
+export const AUDIT_ACTIONS = {
+  'audit.entries.list': 'A compliance officer listed audit entries (filters as resource ids)',
+  'audit.entries.export': 'A compliance officer exported audit entries (csv or ndjson)',
+  'audit.access.denied': 'Someone without the right role tried to read the audit log',
+  'audit.verify': 'The audit chain was verified (outcome failure: tampering detected)',
+  'phi.decrypt.failed': 'A stored PHI value failed authentication on decrypt (possible tampering)',
+  'auth.login': 'Password login (success, or failure with a reason code)',
+  'auth.logout': 'Logout',
+  'auth.mfa': 'MFA challenge answered',
+  'auth.lockout': 'Account temporarily locked after repeated failures',
+  'auth.password_reset': 'Password reset requested or completed',
+  'authz.denied': 'An authorization check denied a request (incl. cross-tenant ids answered 404)',
+} as const satisfies Record<string, string>;
+
+export type KnownAuditAction = keyof typeof AUDIT_ACTIONS;

@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { DatabaseService, type DbOrTx, type PageRequest, type SortTerm } from '@app/platform';
+import { and, arrayContains, asc, count, desc, eq, gt, gte, lt, type SQL } from 'drizzle-orm';
+import { auditEntries, type AuditEntryRow } from './audit.table';
+
+/** Which entries: `orgId` null means every org (platform scope; the service decides who may). */
+export interface AuditEntryFilter {
+  orgId: string | null;
+  patientId?: string;
+  actorId?: string;
+  action?: string;
+  from?: Date;
+  to?: Date;
+}
+
+export type AuditSortField = 'occurredAt' | 'seq';
+
+function where(filter: AuditEntryFilter): SQL | undefined {
+  return and(
+    filter.orgId === null ? undefined : eq(auditEntries.orgId, filter.orgId),
+    filter.patientId ? arrayContains(auditEntries.patientIds, [filter.patientId]) : undefined,
+    filter.actorId ? eq(auditEntries.actorId, filter.actorId) : undefined,
+    filter.action ? eq(auditEntries.action, filter.action) : undefined,
+    filter.from ? gte(auditEntries.occurredAt, filter.from) : undefined,
+    filter.to ? lt(auditEntries.occurredAt, filter.to) : undefined,
+  );
+}
+
+/** Reads for compliance officers: every query is filtered by the caller's org scope. */
+@Injectable()
+export class AuditReadRepository {
+  constructor(private readonly database: DatabaseService) {}
+
+  async page(filter: AuditEntryFilter, page: PageRequest, sort: SortTerm<AuditSortField>[], tx: DbOrTx = this.database.db): Promise<{ rows: AuditEntryRow[]; total: number }> {
+    const order = sort.map((s) => (s.direction === 'desc' ? desc : asc)(s.field === 'seq' ? auditEntries.seq : auditEntries.occurredAt));
+    const rows = await tx
+      .select()
+      .from(auditEntries)
+      .where(where(filter))
+      .orderBy(...order, desc(auditEntries.id))
+      .limit(page.limit)
+      .offset(page.offset);
+    const [total] = await tx.select({ n: count() }).from(auditEntries).where(where(filter));
+    return { rows, total: total?.n ?? 0 };
+  }
+
+  /** Keyset pages in insert order, for streaming exports of any size. */
+  async after(filter: AuditEntryFilter, afterId: number, limit: number, tx: DbOrTx = this.database.db): Promise<AuditEntryRow[]> {
+    return tx
+      .select()
+      .from(auditEntries)
+      .where(and(where(filter), gt(auditEntries.id, afterId)))
+      .orderBy(asc(auditEntries.id))
+      .limit(limit);
+  }
+}

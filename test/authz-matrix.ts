@@ -1,0 +1,254 @@
+/**
+ * The authorization matrix (security.md Z1): every HTTP route × role × whose ids → expected status.
+ * test/authz-matrix.spec.ts enumerates the routes the booted server really registers and fails
+ * when one has no row here (or a row names a route that no longer exists), then runs one request
+ * per cell.
+ *
+ * Adding a domain: add its rows (and, if its routes take new kinds of ids, a fixture kind in
+ * `FixtureKind` plus its builder in authz-matrix.spec.ts). Conventions:
+ *   - `own`: ids of the caller's org (for superAdmin: some org); `other`: ids of another org.
+ *     A role missing from a map is not tested for that ownership.
+ *   - `access: 'public'` routes are reachable anonymously (only `anon` cells);
+ *     `access: 'test'` routes exist only with ENABLE_TEST_ROUTES (checked by presence, not called).
+ *   - `fresh: true` when the call changes what other cells rely on (deletes, role changes).
+ *   - Every 404 in an `other` cell is also compared byte-for-byte with the 404 of a random id.
+ */
+export type MatrixRole = 'anon' | 'invited' | 'staff' | 'orgAdmin' | 'superAdmin';
+export const MATRIX_ROLES: readonly MatrixRole[] = ['anon', 'invited', 'staff', 'orgAdmin', 'superAdmin'];
+
+/** `org`: the org; `peer`: a staff member of it (not the caller); `self`: the caller (own) or the org's staff member (other). */
+export type FixtureKind = 'org' | 'peer' | 'self';
+
+export type Expectations = Partial<Record<MatrixRole, number>>;
+
+export interface MatrixRow {
+  /** `METHOD /v1/path/:param` exactly as the router registers it. */
+  route: string;
+  access: 'public' | 'test' | 'bearer';
+  params?: Record<string, FixtureKind>;
+  /** Query parameters holding ids (e.g. `?orgId=`), resolved like `params`. */
+  query?: Record<string, FixtureKind>;
+  /** JSON body; `{unique}` in a string is replaced by a fresh suffix per request. */
+  body?: Record<string, unknown>;
+  /** Send a small PNG as multipart field `avatar`. */
+  avatar?: boolean;
+  own?: Expectations;
+  other?: Expectations;
+  fresh?: boolean;
+}
+
+const ALL_401 = { anon: 401 } as const;
+
+export const AUTHZ_MATRIX: readonly MatrixRow[] = [
+  // §2.1 auth — public; an empty body is a 400 (validation), never a 401/403.
+  { route: 'POST /v1/auth/register', access: 'public', body: {}, own: { anon: 400 } },
+  { route: 'GET /v1/auth/invite-info', access: 'public', own: { anon: 400 } },
+  { route: 'POST /v1/auth/registerWithInvite', access: 'public', body: {}, own: { anon: 400 } },
+  { route: 'POST /v1/auth/login', access: 'public', body: {}, own: { anon: 400 } },
+  { route: 'POST /v1/auth/logout', access: 'public', body: {}, own: { anon: 400 } },
+  { route: 'POST /v1/auth/refresh-tokens', access: 'public', body: {}, own: { anon: 400 } },
+  { route: 'POST /v1/auth/forgot-password', access: 'public', body: {}, own: { anon: 400 } },
+  { route: 'POST /v1/auth/reset-password', access: 'public', body: {}, own: { anon: 400 } },
+  { route: 'POST /v1/auth/send-verification-email', access: 'public', body: {}, own: { anon: 204 } },
+  { route: 'POST /v1/auth/resend-verification-email', access: 'public', body: {}, own: { anon: 400 } },
+  { route: 'POST /v1/auth/set-password-for-sso', access: 'public', body: {}, own: { anon: 400 } },
+  { route: 'GET /v1/auth/verify-email', access: 'public', own: { anon: 400 } },
+  { route: 'POST /v1/auth/verify-email', access: 'public', body: {}, own: { anon: 400 } },
+
+  // §2.2 phone verification — any signed-in account, for itself.
+  {
+    route: 'POST /v1/phone-verification/send-code',
+    access: 'bearer',
+    body: {},
+    own: { ...ALL_401, invited: 200, staff: 200, orgAdmin: 200, superAdmin: 200 },
+  },
+  {
+    route: 'POST /v1/phone-verification/verify',
+    access: 'bearer',
+    body: { code: '000000' },
+    own: { ...ALL_401, invited: 400, staff: 400, orgAdmin: 400, superAdmin: 400 },
+  },
+  {
+    route: 'POST /v1/phone-verification/resend',
+    access: 'bearer',
+    own: { ...ALL_401, invited: 200, staff: 200, orgAdmin: 200, superAdmin: 200 },
+  },
+
+  // §2.3 MFA — any signed-in account, for itself (fresh accounts: MFA not enrolled).
+  { route: 'GET /v1/mfa/status', access: 'bearer', own: { ...ALL_401, invited: 200, staff: 200, orgAdmin: 200, superAdmin: 200 } },
+  {
+    route: 'POST /v1/mfa/enable',
+    access: 'bearer',
+    fresh: true,
+    own: { ...ALL_401, invited: 200, staff: 200, orgAdmin: 200, superAdmin: 200 },
+  },
+  {
+    route: 'POST /v1/mfa/verify',
+    access: 'bearer',
+    fresh: true,
+    body: { token: '000000' },
+    own: { ...ALL_401, invited: 400, staff: 400, orgAdmin: 400, superAdmin: 400 },
+  },
+  {
+    route: 'POST /v1/mfa/disable',
+    access: 'bearer',
+    body: { token: '000000' },
+    own: { ...ALL_401, invited: 400, staff: 400, orgAdmin: 400, superAdmin: 400 },
+  },
+  {
+    route: 'POST /v1/mfa/backup-codes',
+    access: 'bearer',
+    body: { token: '000000' },
+    own: { ...ALL_401, invited: 400, staff: 400, orgAdmin: 400, superAdmin: 400 },
+  },
+
+  // §2.4 SSO — public; without provider configuration a valid body answers 501.
+  { route: 'POST /v1/sso/login', access: 'public', body: { provider: 'google', idToken: 'x' }, own: { anon: 501 } },
+  { route: 'POST /v1/sso/verify', access: 'public', body: { provider: 'google', token: 'x' }, own: { anon: 501 } },
+
+  // §2.5 organisations.
+  { route: 'GET /v1/orgs', access: 'bearer', own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 403, superAdmin: 200 } },
+  {
+    route: 'GET /v1/orgs/:orgId',
+    access: 'bearer',
+    params: { orgId: 'org' },
+    own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 200, superAdmin: 200 },
+    other: { invited: 403, staff: 403, orgAdmin: 404, superAdmin: 200 },
+  },
+  {
+    route: 'PATCH /v1/orgs/:orgId',
+    access: 'bearer',
+    params: { orgId: 'org' },
+    body: { name: 'Renamed {unique}' },
+    own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 200, superAdmin: 200 },
+    other: { invited: 403, staff: 403, orgAdmin: 404, superAdmin: 200 },
+  },
+  {
+    route: 'DELETE /v1/orgs/:orgId',
+    access: 'bearer',
+    fresh: true,
+    params: { orgId: 'org' },
+    own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 204, superAdmin: 204 },
+    other: { invited: 403, staff: 403, orgAdmin: 404, superAdmin: 204 },
+  },
+  {
+    route: 'POST /v1/orgs/:orgId/caregiver/:caregiverId',
+    access: 'bearer',
+    params: { orgId: 'org', caregiverId: 'peer' },
+    own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 409, superAdmin: 409 },
+    other: { invited: 403, staff: 403, orgAdmin: 404, superAdmin: 409 },
+  },
+  {
+    route: 'DELETE /v1/orgs/:orgId/caregiver/:caregiverId',
+    access: 'bearer',
+    fresh: true,
+    params: { orgId: 'org', caregiverId: 'peer' },
+    own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 200, superAdmin: 200 },
+    other: { invited: 403, staff: 403, orgAdmin: 404, superAdmin: 200 },
+  },
+  {
+    route: 'PATCH /v1/orgs/:orgId/caregiver/:caregiverId/role',
+    access: 'bearer',
+    fresh: true,
+    params: { orgId: 'org', caregiverId: 'peer' },
+    body: { role: 'orgAdmin' },
+    own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 200, superAdmin: 200 },
+    other: { invited: 403, staff: 403, orgAdmin: 404, superAdmin: 200 },
+  },
+  {
+    route: 'PATCH /v1/orgs/:orgId/invite',
+    access: 'bearer',
+    params: { orgId: 'org' },
+    body: { name: 'New Person', email: 'invitee-{unique}@example.test' },
+    own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 200, superAdmin: 200 },
+    other: { invited: 403, staff: 403, orgAdmin: 404, superAdmin: 200 },
+  },
+
+  // §2.6 caregivers.
+  { route: 'GET /v1/caregivers', access: 'bearer', own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 200, superAdmin: 200 } },
+  {
+    route: 'GET /v1/caregivers/:caregiverId',
+    access: 'bearer',
+    params: { caregiverId: 'peer' },
+    own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 200, superAdmin: 200 },
+    other: { invited: 404, staff: 404, orgAdmin: 404, superAdmin: 200 },
+  },
+  {
+    route: 'PATCH /v1/caregivers/:caregiverId',
+    access: 'bearer',
+    params: { caregiverId: 'peer' },
+    body: { name: 'Renamed {unique}' },
+    own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 200, superAdmin: 200 },
+    other: { invited: 404, staff: 404, orgAdmin: 404, superAdmin: 200 },
+  },
+  {
+    route: 'POST /v1/caregivers/:caregiverId/avatar',
+    access: 'bearer',
+    params: { caregiverId: 'self' },
+    avatar: true,
+    own: { ...ALL_401, invited: 200, staff: 200, orgAdmin: 200, superAdmin: 200 },
+    other: { invited: 404, staff: 404, orgAdmin: 404, superAdmin: 200 },
+  },
+  {
+    route: 'PATCH /v1/caregivers/:caregiverId/avatar',
+    access: 'bearer',
+    params: { caregiverId: 'peer' },
+    avatar: true,
+    own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 200, superAdmin: 200 },
+    other: { invited: 404, staff: 404, orgAdmin: 404, superAdmin: 200 },
+  },
+  {
+    route: 'PATCH /v1/caregivers/:caregiverId/theme',
+    access: 'bearer',
+    params: { caregiverId: 'self' },
+    body: { themePreference: 'colorblind' },
+    own: { ...ALL_401, invited: 200, staff: 200, orgAdmin: 200, superAdmin: 200 },
+    other: { invited: 404, staff: 404, orgAdmin: 404, superAdmin: 200 },
+  },
+  {
+    route: 'DELETE /v1/caregivers/:caregiverId',
+    access: 'bearer',
+    fresh: true,
+    params: { caregiverId: 'peer' },
+    own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 204, superAdmin: 204 },
+    other: { invited: 403, staff: 404, orgAdmin: 404, superAdmin: 204 },
+  },
+  {
+    route: 'GET /v1/caregivers/:caregiverId/patients',
+    access: 'bearer',
+    params: { caregiverId: 'peer' },
+    // superAdmin has no implicit PHI access (security.md Decisions).
+    own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 200, superAdmin: 403 },
+    other: { invited: 403, staff: 404, orgAdmin: 404, superAdmin: 403 },
+  },
+
+  // Audit log (@app/audit): orgAdmin of the org or superAdmin. NOTE: another org's id in `orgId`
+  // answers 403 (audited as cross_tenant) there, not 404 — flagged to the audit owner.
+  {
+    route: 'GET /v1/audit/entries',
+    access: 'bearer',
+    query: { orgId: 'org' },
+    own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 200, superAdmin: 200 },
+    other: { invited: 403, staff: 403, orgAdmin: 403, superAdmin: 200 },
+  },
+  {
+    route: 'GET /v1/audit/entries/export',
+    access: 'bearer',
+    query: { orgId: 'org' },
+    own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 200, superAdmin: 200 },
+    other: { invited: 403, staff: 403, orgAdmin: 403, superAdmin: 200 },
+  },
+
+  // §6 test helpers — only with ENABLE_TEST_ROUTES=true (never in production).
+  ...[
+    'clean',
+    'seed',
+    'create-caregiver',
+    'send-verification-email',
+    'generate-reset-password-link',
+    'generate-invite-link',
+    'send-invite-email',
+    'get-email',
+    'reset-mfa',
+  ].map((name): MatrixRow => ({ route: `POST /v1/test/${name}`, access: 'test' })),
+];
