@@ -6,7 +6,15 @@ import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import { Client } from 'pg';
 import { AuditSealer, AuditService, AuditVerifier } from '@app/audit';
-import { PgliteConnection, PostgresConnection, RedisServerProcess, RequestContext, queryRows, readProcessEnv, type DatabaseConnection } from '@app/platform';
+import {
+  PgliteConnection,
+  PostgresConnection,
+  RedisServerProcess,
+  RequestContext,
+  queryRows,
+  readProcessEnv,
+  type DatabaseConnection,
+} from '@app/platform';
 import { createTestApp, type TestApp, type TestDatabase } from '@app/testing';
 import type { Benchmark, BenchResult } from './support/benchmark';
 import { median, round } from './support/stats';
@@ -93,12 +101,15 @@ async function closedLoop(durationMs: number, op: () => Promise<unknown>): Promi
   let done = 0;
   await Promise.all(
     Array.from({ length: WRITERS }, () =>
-      RequestContext.run({ requestId: randomUUID(), ip: '198.51.100.7', userAgent: 'bench', actor: { id: randomUUID(), role: 'staff', orgId: null } }, async () => {
-        while (performance.now() < deadline) {
-          await op();
-          done += 1;
-        }
-      }),
+      RequestContext.run(
+        { requestId: randomUUID(), ip: '198.51.100.7', userAgent: 'bench', actor: { id: randomUUID(), role: 'staff', orgId: null } },
+        async () => {
+          while (performance.now() < deadline) {
+            await op();
+            done += 1;
+          }
+        },
+      ),
     ),
   );
   return done / ((performance.now() - started) / 1000);
@@ -115,7 +126,14 @@ function plainInsert(t: TestApp, orgId: string): () => Promise<unknown> {
 function auditRecord(audit: AuditService, orgId: string): () => Promise<unknown> {
   return () => {
     const patientId = randomUUID();
-    return audit.record({ action: 'patient.read', resourceType: 'patient', resourceIds: [patientId], patientIds: [patientId], orgId, outcome: 'success' });
+    return audit.record({
+      action: 'patient.read',
+      resourceType: 'patient',
+      resourceIds: [patientId],
+      patientIds: [patientId],
+      orgId,
+      outcome: 'success',
+    });
   };
 }
 

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { Logger } from 'nestjs-pino';
-import { ConflictError, IdParam, NotFoundError, PageQueryDto, pageRequest, parseSort, toPage } from '@app/platform';
+import { ConflictError, IdParam, RequestContext, NotFoundError, PageQueryDto, pageRequest, parseSort, toPage } from '@app/platform';
 import { Public } from '@app/auth';
 import { createTestApp, type TestApp } from '@app/testing';
 
@@ -56,6 +56,11 @@ class PipelineTestController {
   @Post('conflict')
   conflict(): never {
     throw new ConflictError('Widget already exists', 'WidgetExists');
+  }
+
+  @Get('context')
+  context(): { requestId: string | undefined } {
+    return { requestId: RequestContext.current()?.requestId };
   }
 
   @Get('boom')
@@ -143,6 +148,14 @@ describe('HTTP pipeline (validation, errors, pagination)', () => {
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('shares one request id between the response header, the logs and the request context (audit)', async () => {
+    const given = await t.http().get('/v1/pipeline-test/context').set('X-Request-Id', 'req-context-1234').expect(200);
+    expect(given.body).toEqual({ requestId: 'req-context-1234' });
+    const generated = await t.http().get('/v1/pipeline-test/context').expect(200);
+    expect(generated.body.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(generated.headers['x-request-id']).toBe(generated.body.requestId);
   });
 
   it('replaces an unsafe incoming request id', async () => {

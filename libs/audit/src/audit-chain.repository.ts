@@ -10,7 +10,7 @@ export interface ChainHead {
   chainHash: string;
 }
 
-/** An entry as hashed: every column except `leaf_hash`, as Postgres renders it in JSON. */
+/** An entry as hashed: every column except `leaf_hash` (see ENTRY_HASH_COLUMNS). */
 export interface EntryDocument {
   id: number;
   seq: number | null;
@@ -22,20 +22,57 @@ export interface EntryDocument {
 export type NewBatch = Omit<AuditBatchRow, 'sealedAt' | 'exportedAt'>;
 
 /**
- * `to_jsonb(row) - 'leaf_hash'` is the hash input: it covers every column, including columns added
- * later, with no list to keep in sync. Timestamps render in the session time zone, so every
- * reader sets it to UTC first (`useUtc`).
+ * The hash input covers every column of audit_entries except `leaf_hash`; a test compares this
+ * list with information_schema, so a new column cannot silently escape the hash. Values are read
+ * in a driver-independent text form: bigints as text, the timestamp in UTC with microseconds,
+ * arrays as JSON. (An explicit projection is ~5x cheaper than to_jsonb(row) per sealed entry.)
  */
-const DOCUMENT = sql`to_jsonb(e) - 'leaf_hash'`;
+export const ENTRY_HASH_COLUMNS = [
+  'id',
+  'seq',
+  'batch_id',
+  'occurred_at',
+  'org_id',
+  'actor_id',
+  'actor_role',
+  'session_id',
+  'request_id',
+  'ip',
+  'user_agent',
+  'action',
+  'resource_type',
+  'resource_ids',
+  'patient_ids',
+  'outcome',
+  'reason',
+  'severity',
+] as const;
+
+const PROJECTION = sql.raw(`e.id::text as id, e.seq::text as seq, e.batch_id::text as batch_id, e.leaf_hash,
+  to_char(e.occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as occurred_at, e.org_id::text as org_id,
+  e.actor_id, e.actor_role, e.session_id, e.request_id, e.ip, e.user_agent, e.action, e.resource_type,
+  array_to_json(e.resource_ids)::text as resource_ids, array_to_json(e.patient_ids)::text as patient_ids,
+  e.outcome, e.reason, e.severity`);
+
+type ProjectedRow = Record<(typeof ENTRY_HASH_COLUMNS)[number] | 'leaf_hash', string | null>;
+
+const num = (value: string | null): number | null => (value === null ? null : Number(value));
+
+function toDocument(row: ProjectedRow): EntryDocument {
+  const doc: { [key: string]: Json } = {};
+  for (const column of ENTRY_HASH_COLUMNS) {
+    const value = row[column];
+    if (column === 'id' || column === 'seq' || column === 'batch_id') doc[column] = num(value);
+    else if (column === 'resource_ids' || column === 'patient_ids') doc[column] = value === null ? null : (JSON.parse(value) as Json);
+    else doc[column] = value;
+  }
+  return { id: Number(row.id), seq: num(row.seq), batchId: num(row.batch_id), leafHash: row.leaf_hash, doc };
+}
 
 /** Sealer and verifier access to the chain; they run inside explicit transactions. */
 @Injectable()
 export class AuditChainRepository {
   constructor(private readonly database: DatabaseService) {}
-
-  async useUtc(tx: Tx): Promise<void> {
-    await tx.execute(sql`set local timezone = 'UTC'`);
-  }
 
   /** Serialises sealers (only them: writers never touch this row). */
   async lockHead(tx: Tx): Promise<ChainHead> {
@@ -45,11 +82,11 @@ export class AuditChainRepository {
   }
 
   async unsealed(tx: Tx, limit: number): Promise<EntryDocument[]> {
-    const rows = await queryRows<{ id: string | number; doc: { [key: string]: Json } }>(
+    const rows = await queryRows<ProjectedRow>(
       tx,
-      sql`select e.id, ${DOCUMENT} as doc from audit_entries e where e.seq is null order by e.id limit ${limit}`,
+      sql`select ${PROJECTION} from audit_entries e where e.seq is null order by e.id limit ${limit}`,
     );
-    return rows.map((r) => ({ id: Number(r.id), seq: null, batchId: null, leafHash: null, doc: r.doc }));
+    return rows.map(toDocument);
   }
 
   /** One statement for the whole batch (arrays as text: identical on both drivers). */
@@ -99,18 +136,11 @@ export class AuditChainRepository {
 
   /** Verifier: sealed entries after `afterSeq`, in seq order, with their hash documents. */
   async sealedAfter(tx: Tx, afterSeq: number, limit: number): Promise<EntryDocument[]> {
-    const rows = await queryRows<{ id: string | number; seq: string | number; batch_id: string | number | null; leaf_hash: string | null; doc: { [key: string]: Json } }>(
+    const rows = await queryRows<ProjectedRow>(
       tx,
-      sql`select e.id, e.seq, e.batch_id, e.leaf_hash, ${DOCUMENT} as doc
-            from audit_entries e where e.seq > ${afterSeq} order by e.seq limit ${limit}`,
+      sql`select ${PROJECTION} from audit_entries e where e.seq > ${afterSeq} order by e.seq limit ${limit}`,
     );
-    return rows.map((r) => ({
-      id: Number(r.id),
-      seq: Number(r.seq),
-      batchId: r.batch_id === null ? null : Number(r.batch_id),
-      leafHash: r.leaf_hash,
-      doc: r.doc,
-    }));
+    return rows.map(toDocument);
   }
 
   /** The head as the verifier's snapshot sees it (never trusted, only compared). */
@@ -127,6 +157,5 @@ export class AuditChainRepository {
   /** Starts a consistent read-only snapshot for a verification pass. */
   async snapshot(tx: Tx): Promise<void> {
     await tx.execute(sql`set transaction isolation level repeatable read, read only`);
-    await this.useUtc(tx);
   }
 }

@@ -25,7 +25,9 @@ const view = (overrides: Partial<AuditEntryView> = {}): AuditEntryView => ({
 describe('audit export lines', () => {
   it('writes one RFC 4180 CSV line per entry under the header', () => {
     expect(CSV_HEADER.split(',')).toHaveLength(17);
-    expect(toCsvLine(view())).toBe('7,,2026-01-02T03:04:05.000Z,,u1,orgAdmin,,r1,203.0.113.1,Mozilla/5.0,patient.read,patient,a b,,success,,info\r\n');
+    expect(toCsvLine(view())).toBe(
+      '7,,2026-01-02T03:04:05.000Z,,u1,orgAdmin,,r1,203.0.113.1,Mozilla/5.0,patient.read,patient,a b,,success,,info\r\n',
+    );
   });
 
   it('quotes separators and neutralises spreadsheet formulas in client-controlled text', () => {

@@ -3,18 +3,32 @@ import fc from 'fast-check';
 import { canonicalJson, chainHash, merkleRoot, type Json } from './audit-hashing';
 import { openCheckpoint, parseCheckpoint, signCheckpoint } from './checkpoint-note';
 
-const rawLeaf = (hex: string): Buffer => createHash('sha256').update(Buffer.from([0x00])).update(Buffer.from(hex, 'hex')).digest();
+const rawLeaf = (hex: string): Buffer =>
+  createHash('sha256')
+    .update(Buffer.from([0x00]))
+    .update(Buffer.from(hex, 'hex'))
+    .digest();
 
 describe('canonicalJson (RFC 8785)', () => {
   it('matches the RFC 8785 §3.2.3 example', () => {
     const input = JSON.parse(
       '{"numbers":[333333333.33333329,1E30,4.50,2e-3,0.000000000000000000000000001],"string":"\\u20ac$\\u000F\\u000aA\'\\u0042\\u0022\\u005c\\\\\\"\\/","literals":[null,true,false]}',
     ) as Json;
-    expect(canonicalJson(input)).toBe('{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}');
+    expect(canonicalJson(input)).toBe(
+      '{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}',
+    );
   });
 
   it('sorts keys by UTF-16 code units (RFC 8785 §3.2.3 sorting example)', () => {
-    const input: Json = { '\u20ac': 'Euro Sign', '\r': 'Carriage Return', '\ufb33': 'Hebrew Letter Dalet With Dagesh', '1': 'One', '\ud83d\ude00': 'Emoji: Grinning Face', '\u0080': 'Control', '\u00f6': 'Latin Small Letter O With Diaeresis' };
+    const input: Json = {
+      '\u20ac': 'Euro Sign',
+      '\r': 'Carriage Return',
+      '\ufb33': 'Hebrew Letter Dalet With Dagesh',
+      '1': 'One',
+      '\ud83d\ude00': 'Emoji: Grinning Face',
+      '\u0080': 'Control',
+      '\u00f6': 'Latin Small Letter O With Diaeresis',
+    };
     const keysInOrder = [...canonicalJson(input).matchAll(/"((?:[^"\\]|\\.)*)":/g)].map((m) => JSON.parse(`"${m[1]}"`) as string);
     expect(keysInOrder).toEqual(['\r', '1', '\u0080', '\u00f6', '\u20ac', '\ud83d\ude00', '\ufb33']);
   });
@@ -44,7 +58,7 @@ describe('merkleRoot (RFC 6962)', () => {
   ];
 
   it.each(roots.map((root, i) => [i + 1, root]))('matches the reference root of %i leaves', (n, root) => {
-    expect(merkleRoot(leaves.slice(0, n as number)).toString('hex')).toBe(root);
+    expect(merkleRoot(leaves.slice(0, n)).toString('hex')).toBe(root);
   });
 
   it('changes when any leaf changes, or leaves are reordered (property)', () => {
@@ -56,7 +70,7 @@ describe('merkleRoot (RFC 6962)', () => {
         const mutated = hashes.map((h, j) => (j === i ? rawLeaf('ff') : h));
         expect(merkleRoot(mutated).equals(root)).toBe(false);
         const swapped = [...hashes];
-        [swapped[i], swapped[(i + 1) % n]] = [swapped[(i + 1) % n] as Buffer, swapped[i] as Buffer];
+        [swapped[i], swapped[(i + 1) % n]] = [swapped[(i + 1) % n], swapped[i]];
         expect(merkleRoot(swapped).equals(root)).toBe(false);
       }),
     );

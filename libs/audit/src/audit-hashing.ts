@@ -26,7 +26,7 @@ export function canonicalJson(value: Json): string {
   }
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   const keys = Object.keys(value).sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k] as Json)}`).join(',')}}`;
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
 }
 
 function sha256(...parts: Buffer[]): Buffer {
@@ -46,7 +46,7 @@ export function leafHash(entry: Json): Buffer {
 /** RFC 6962 §2.1 MTH: split at the largest power of two smaller than n. */
 export function merkleRoot(leaves: readonly Buffer[]): Buffer {
   if (leaves.length === 0) return sha256();
-  if (leaves.length === 1) return leaves[0] as Buffer;
+  if (leaves.length === 1) return leaves[0];
   let k = 1;
   while (k * 2 < leaves.length) k *= 2;
   return sha256(NODE, merkleRoot(leaves.slice(0, k)), merkleRoot(leaves.slice(k)));

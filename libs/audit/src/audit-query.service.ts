@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   DatabaseService,
   ForbiddenError,
+  NotFoundError,
   UnauthorizedError,
   pageRequest,
   parseSort,
@@ -74,22 +75,26 @@ export class AuditQueryService {
     }
   }
 
-  /** superAdmin: any org or all; orgAdmin: own org only; anyone else: 403 (audited). */
+  /**
+   * superAdmin: any org, or all; orgAdmin: their own org — any other org id answers 404 exactly
+   * like a missing one (no oracle for which orgs exist); other roles: 403. Denials are audited.
+   */
   private async authorize(scope: AuditReadScope, search: AuditEntrySearch): Promise<AuditEntryFilter> {
     const actor = scope.actor;
     if (!actor) throw new UnauthorizedError();
     if (actor.role === 'superAdmin') return { ...search, orgId: scope.orgId };
-    const ownOrg = actor.role === 'orgAdmin' && actor.orgId !== null && (scope.orgId === null || scope.orgId === actor.orgId);
-    if (ownOrg) return { ...search, orgId: actor.orgId };
+    const isOrgAdmin = actor.role === 'orgAdmin' && actor.orgId !== null;
+    if (isOrgAdmin && (scope.orgId === null || scope.orgId === actor.orgId)) return { ...search, orgId: actor.orgId };
     await this.audit.record({
       action: 'audit.access.denied',
       resourceType: 'audit_entry',
-      orgId: scope.orgId ?? actor.orgId,
+      resourceIds: isOrgAdmin && scope.orgId ? [`org:${scope.orgId}`] : [],
+      orgId: actor.orgId,
       outcome: 'denied',
-      reason: actor.role === 'orgAdmin' ? 'cross_tenant' : 'role_not_allowed',
+      reason: isOrgAdmin ? 'cross_tenant' : 'role_not_allowed',
       severity: 'warning',
     });
-    throw new ForbiddenError();
+    throw isOrgAdmin ? new NotFoundError('Org not found', 'OrgNotFound') : new ForbiddenError();
   }
 
   /** Filters are ids and codes, so they may go into the entry (as prefixed resource ids). */

@@ -31,7 +31,12 @@ function where(filter: AuditEntryFilter): SQL | undefined {
 export class AuditReadRepository {
   constructor(private readonly database: DatabaseService) {}
 
-  async page(filter: AuditEntryFilter, page: PageRequest, sort: SortTerm<AuditSortField>[], tx: DbOrTx = this.database.db): Promise<{ rows: AuditEntryRow[]; total: number }> {
+  async page(
+    filter: AuditEntryFilter,
+    page: PageRequest,
+    sort: SortTerm<AuditSortField>[],
+    tx: DbOrTx = this.database.db,
+  ): Promise<{ rows: AuditEntryRow[]; total: number }> {
     const order = sort.map((s) => (s.direction === 'desc' ? desc : asc)(s.field === 'seq' ? auditEntries.seq : auditEntries.occurredAt));
     const rows = await tx
       .select()

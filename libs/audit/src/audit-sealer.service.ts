@@ -3,7 +3,7 @@ import { AppConfig, DatabaseService, JobHandler, QueueService, defineJob, serial
 import { AuditChainRepository, type ChainHead } from './audit-chain.repository';
 import { chainHash, leafHash, merkleRoot } from './audit-hashing';
 import { signCheckpoint } from './checkpoint-note';
-import { CheckpointStore } from './checkpoint-store';
+import { CheckpointStore, type BatchExport } from './checkpoint-store';
 
 /**
  * The sealer: turns unsealed entries into the tamper-evident chain.
@@ -74,27 +74,30 @@ export class AuditSealer implements OnApplicationBootstrap {
   async seal(options: SealOptions = {}): Promise<SealResult> {
     const batchSize = options.batchSize ?? 1000;
     const result: SealResult = { batches: 0, entries: 0, lastSeq: 0, exported: 0 };
+    let exportFailed = false;
     for (let i = 0; i < (options.maxBatches ?? 100); i++) {
       const sealed = await this.database.transaction((tx) => this.sealBatch(tx, batchSize));
       if (!sealed) break;
       result.batches += 1;
-      result.entries += sealed.entries;
+      result.entries += sealed.leafHashes.length;
       result.lastSeq = sealed.lastSeq;
-      if (sealed.entries < batchSize) break;
+      // Exported from memory right after commit; a failure leaves exported_at null for exportPending.
+      if (!exportFailed && (await this.exportBatch(sealed, true))) result.exported += 1;
+      else exportFailed = true;
+      if (sealed.leafHashes.length < batchSize) break;
     }
-    result.exported = await this.exportPending();
+    if (exportFailed || result.batches === 0) result.exported += await this.exportPending();
     return result;
   }
 
-  private async sealBatch(tx: Tx, batchSize: number): Promise<{ entries: number; lastSeq: number } | undefined> {
-    await this.chain.useUtc(tx);
+  private async sealBatch(tx: Tx, batchSize: number): Promise<BatchExport | undefined> {
     const head = await this.chain.lockHead(tx);
     const entries = await this.chain.unsealed(tx, batchSize);
     if (entries.length === 0) return undefined;
     const batchId = head.lastBatchId + 1;
     const firstSeq = head.lastSeq + 1;
     const seqs = entries.map((_, i) => firstSeq + i);
-    const leaves = entries.map((entry, i) => leafHash({ ...entry.doc, seq: seqs[i] as number, batch_id: batchId }));
+    const leaves = entries.map((entry, i) => leafHash({ ...entry.doc, seq: seqs[i], batch_id: batchId }));
     const lastSeq = firstSeq + entries.length - 1;
     const root = merkleRoot(leaves);
     const chain = chainHash(Buffer.from(head.chainHash, 'hex'), firstSeq, lastSeq, root);
@@ -118,40 +121,56 @@ export class AuditSealer implements OnApplicationBootstrap {
     });
     const next: ChainHead = { lastSeq, lastBatchId: batchId, chainHash: chain.toString('hex') };
     await this.chain.updateHead(tx, next);
-    return { entries: entries.length, lastSeq };
+    return {
+      format: 'bianca-audit-batch/v1',
+      origin: this.config.audit.origin,
+      batchId,
+      firstSeq,
+      lastSeq,
+      prevChainHash: head.chainHash,
+      batchRoot: root.toString('hex'),
+      leafHashes: leafHex,
+      checkpoint,
+    };
   }
 
-  /** Writes sealed-but-unexported batches to the checkpoint directory, oldest first. */
-  async exportPending(): Promise<number> {
-    let exported = 0;
+  private async exportBatch(batch: BatchExport, isLatest: boolean): Promise<boolean> {
     try {
-      for (;;) {
-        const batches = await this.chain.unexportedBatches(100);
-        for (const [i, batch] of batches.entries()) {
-          const leafHashes = await this.chain.leafHashesOf(batch.id);
-          await this.store.writeBatch(
-            {
-              format: 'bianca-audit-batch/v1',
-              origin: this.config.audit.origin,
-              batchId: batch.id,
-              firstSeq: batch.firstSeq,
-              lastSeq: batch.lastSeq,
-              prevChainHash: batch.prevChainHash,
-              batchRoot: batch.batchRoot,
-              leafHashes,
-              checkpoint: batch.checkpoint,
-            },
-            i === batches.length - 1,
-          );
-          await this.chain.markExported(batch.id);
-          exported += 1;
-        }
-        if (batches.length < 100) return exported;
-      }
+      await this.store.writeBatch(batch, isLatest);
+      await this.chain.markExported(batch.batchId);
+      return true;
     } catch (err) {
       // Sealing itself succeeded; the export is retried on the next run. Operators alert on this.
-      this.logger.error({ err: serializeError(err), dir: this.store.dir }, 'audit checkpoint export failed');
-      return exported;
+      this.logger.error({ err: serializeError(err), dir: this.store.dir, batchId: batch.batchId }, 'audit checkpoint export failed');
+      return false;
+    }
+  }
+
+  /** Writes sealed-but-unexported batches (an earlier export failed) to the checkpoint directory, oldest first. */
+  async exportPending(): Promise<number> {
+    let exported = 0;
+    for (;;) {
+      const batches = await this.chain.unexportedBatches(100);
+      for (const [i, batch] of batches.entries()) {
+        const leafHashes = await this.chain.leafHashesOf(batch.id);
+        const ok = await this.exportBatch(
+          {
+            format: 'bianca-audit-batch/v1',
+            origin: this.config.audit.origin,
+            batchId: batch.id,
+            firstSeq: batch.firstSeq,
+            lastSeq: batch.lastSeq,
+            prevChainHash: batch.prevChainHash,
+            batchRoot: batch.batchRoot,
+            leafHashes,
+            checkpoint: batch.checkpoint,
+          },
+          i === batches.length - 1,
+        );
+        if (!ok) return exported;
+        exported += 1;
+      }
+      if (batches.length < 100) return exported;
     }
   }
 }

@@ -6,6 +6,7 @@ import { QueueService, queryRows } from '@app/platform';
 import { createTestApp, type TestApp } from '@app/testing';
 import { AuditService } from './audit.service';
 import { AuditSealer } from './audit-sealer.service';
+import { ENTRY_HASH_COLUMNS } from './audit-chain.repository';
 import { AuditVerifier } from './audit-verifier';
 import { parseCheckpoint } from './checkpoint-note';
 
@@ -26,22 +27,29 @@ describe('AuditSealer', () => {
   });
 
   const record = (tx?: Parameters<AuditService['record']>[1]): Promise<void> =>
-    audit.record({ action: 'patient.read', resourceType: 'patient', resourceIds: [randomUUID()], orgId: randomUUID(), outcome: 'success' }, tx);
+    audit.record(
+      { action: 'patient.read', resourceType: 'patient', resourceIds: [randomUUID()], orgId: randomUUID(), outcome: 'success' },
+      tx,
+    );
 
   const seqs = async (): Promise<number[]> =>
-    (await queryRows<{ seq: string }>(t.database.db, sql`select seq from audit_entries where seq is not null order by seq`)).map((r) => Number(r.seq));
+    (await queryRows<{ seq: string }>(t.database.db, sql`select seq from audit_entries where seq is not null order by seq`)).map((r) =>
+      Number(r.seq),
+    );
 
   it('numbers sealed entries gap-free even though rolled-back writes leave holes in insert ids', async () => {
     for (let i = 0; i < 10; i++) {
       await record();
-      await t.database.transaction(async (tx) => {
-        await record(tx);
-        tx.rollback();
-      }).catch(() => undefined);
+      await t.database
+        .transaction(async (tx) => {
+          await record(tx);
+          tx.rollback();
+        })
+        .catch(() => undefined);
     }
     await sealer.seal();
     const ids = (await queryRows<{ id: string }>(t.database.db, sql`select id from audit_entries order by id`)).map((r) => Number(r.id));
-    expect(ids.at(-1)! - ids[0]! + 1).toBeGreaterThan(ids.length);
+    expect(ids.at(-1)! - ids[0] + 1).toBeGreaterThan(ids.length);
     const sealed = await seqs();
     expect(sealed).toEqual(Array.from({ length: sealed.length }, (_, i) => i + 1));
     expect((await verifier.verify()).ok).toBe(true);
@@ -70,24 +78,59 @@ describe('AuditSealer', () => {
     expect(result).toMatchObject({ batches: 1, entries: 1 });
     const latest = readFileSync(join(t.config.audit.checkpointDir, 'checkpoint'), 'utf8');
     expect(parseCheckpoint(latest)).toMatchObject({ origin: t.config.audit.origin, treeSize: result.lastSeq });
-    const [batch] = await queryRows<{ exported_at: string | null }>(t.database.db, sql`select exported_at from audit_batches order by id desc limit 1`);
-    expect(batch!.exported_at).not.toBeNull();
+    const [batch] = await queryRows<{ exported_at: string | null }>(
+      t.database.db,
+      sql`select exported_at from audit_batches order by id desc limit 1`,
+    );
+    expect(batch.exported_at).not.toBeNull();
     expect(existsSync(join(t.config.audit.checkpointDir, 'batches'))).toBe(true);
     expect(await sealer.seal()).toMatchObject({ batches: 0, entries: 0, exported: 0 });
   });
 
-  it('hashes every column: the hash document has exactly the table columns except leaf_hash', async () => {
-    const [doc] = await queryRows<{ keys: string[] }>(t.database.db, sql`select array(select jsonb_object_keys(to_jsonb(e) - 'leaf_hash')) as keys from audit_entries e limit 1`);
+  it('keeps sealing when the export fails, and exports the missed batches on a later run', async () => {
+    const { rmSync, writeFileSync } = await import('node:fs');
+    const dir = t.config.audit.checkpointDir;
+    rmSync(dir, { recursive: true, force: true });
+    writeFileSync(dir, 'not a directory');
+    try {
+      await record();
+      expect(await sealer.seal()).toMatchObject({ batches: 1, entries: 1, exported: 0 });
+      const [pending] = await queryRows<{ n: string }>(
+        t.database.db,
+        sql`select count(*) as n from audit_batches where exported_at is null`,
+      );
+      expect(Number(pending.n)).toBe(1);
+    } finally {
+      rmSync(dir, { force: true });
+    }
+    expect(await sealer.seal()).toMatchObject({ batches: 0, exported: 1 });
+    expect((await verifier.verify()).ok).toBe(true);
+  });
+
+  it('hashes every column: the hash projection lists exactly the table columns except leaf_hash', async () => {
     const columns = await queryRows<{ column_name: string }>(
       t.database.db,
       sql`select column_name from information_schema.columns where table_name = 'audit_entries' and column_name <> 'leaf_hash'`,
     );
-    expect([...doc!.keys].sort()).toEqual(columns.map((c) => c.column_name).sort());
+    expect([...ENTRY_HASH_COLUMNS].sort()).toEqual(columns.map((c) => c.column_name).sort());
+  });
+
+  it('hashes the timestamp at full microsecond precision, independent of the session time zone', async () => {
+    await record();
+    await sealer.seal();
+    await t.database.db.execute(sql`set timezone = 'America/Los_Angeles'`);
+    try {
+      expect((await verifier.verify()).ok).toBe(true);
+    } finally {
+      await t.database.db.execute(sql`set timezone = 'UTC'`);
+    }
   });
 
   describe('append-only protection (without superuser bypass)', () => {
     const rejects = async (statement: ReturnType<typeof sql>): Promise<void> => {
-      await expect(t.database.db.execute(statement)).rejects.toMatchObject({ cause: expect.objectContaining({ message: expect.stringMatching(/append-only|unsealed/) }) });
+      await expect(t.database.db.execute(statement)).rejects.toMatchObject({
+        cause: expect.objectContaining({ message: expect.stringMatching(/append-only|unsealed/) }),
+      });
     };
 
     it('rejects UPDATE, DELETE and TRUNCATE of entries, re-sealing, and pre-sealed inserts', async () => {

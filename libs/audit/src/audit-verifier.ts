@@ -50,7 +50,15 @@ export class AuditVerifier {
   ) {}
 
   async verify(options: AuditVerifyOptions = {}): Promise<AuditVerifyReport> {
-    const report: AuditVerifyReport = { ok: true, entries: 0, batches: 0, lastSeq: 0, unsealed: 0, exportsCompared: 0, entriesBackedByExport: 0 };
+    const report: AuditVerifyReport = {
+      ok: true,
+      entries: 0,
+      batches: 0,
+      lastSeq: 0,
+      unsealed: 0,
+      exportsCompared: 0,
+      entriesBackedByExport: 0,
+    };
     const keys = options.publicKeys ?? [createPublicKey(this.config.audit.signingKey)];
     const origin = this.config.audit.origin;
     const dir = options.checkpointDir === undefined ? this.config.audit.checkpointDir : options.checkpointDir;
@@ -59,7 +67,17 @@ export class AuditVerifier {
       const extra = this.openExtraCheckpoints([...(options.checkpoints ?? []), ...(exports?.latest ? [exports.latest] : [])], origin, keys);
       await this.database.transaction(async (tx) => {
         await this.chain.snapshot(tx);
-        const pass: Pass = { origin, keys, exports, extra, report, prevChain: Buffer.from(GENESIS_CHAIN_HASH, 'hex'), entries: [], entryIndex: 0, afterSeq: Number.MIN_SAFE_INTEGER };
+        const pass: Pass = {
+          origin,
+          keys,
+          exports,
+          extra,
+          report,
+          prevChain: Buffer.from(GENESIS_CHAIN_HASH, 'hex'),
+          entries: [],
+          entryIndex: 0,
+          afterSeq: Number.MIN_SAFE_INTEGER,
+        };
         await this.walk(tx, pass, options);
         report.unsealed = await this.chain.countUnsealed(tx);
       });
@@ -96,7 +114,8 @@ export class AuditVerifier {
     for (;;) {
       const batches = await this.chain.batchesAfter(tx, afterBatch, 500);
       for (const batch of batches) {
-        if (batch.id !== afterBatch + 1) fail(pass.report.lastSeq + 1, 'batch_missing', `batch ${afterBatch + 1} is missing`, afterBatch + 1);
+        if (batch.id !== afterBatch + 1)
+          fail(pass.report.lastSeq + 1, 'batch_missing', `batch ${afterBatch + 1} is missing`, afterBatch + 1);
         await this.verifyBatch(tx, pass, batch);
         afterBatch = batch.id;
         options.onProgress?.({ entries: pass.report.entries, lastSeq: pass.report.lastSeq });
@@ -118,7 +137,12 @@ export class AuditVerifier {
   private async verifyBatch(tx: Tx, pass: Pass, batch: AuditBatchRow): Promise<void> {
     const expectedFirst = pass.report.lastSeq + 1;
     if (batch.firstSeq !== expectedFirst || batch.lastSeq < batch.firstSeq) {
-      fail(expectedFirst, 'batch_missing', `batch ${batch.id} covers ${batch.firstSeq}..${batch.lastSeq}, expected it to start at ${expectedFirst}`, batch.id);
+      fail(
+        expectedFirst,
+        'batch_missing',
+        `batch ${batch.id} covers ${batch.firstSeq}..${batch.lastSeq}, expected it to start at ${expectedFirst}`,
+        batch.id,
+      );
     }
     const leaves: Buffer[] = [];
     for (let seq = batch.firstSeq; seq <= batch.lastSeq; seq++) {
@@ -131,17 +155,20 @@ export class AuditVerifier {
   private async verifyEntry(tx: Tx, pass: Pass, batch: AuditBatchRow, seq: number): Promise<Buffer> {
     const entry = await this.nextEntry(tx, pass);
     if (!entry || entry.seq !== seq) {
-      if (entry && (entry.seq as number) < seq) fail(entry.seq as number, 'unexpected_entry', `an entry with seq ${entry.seq} is out of sequence`, batch.id);
+      if (entry && (entry.seq as number) < seq)
+        fail(entry.seq as number, 'unexpected_entry', `an entry with seq ${entry.seq} is out of sequence`, batch.id);
       fail(seq, 'missing_entry', `entry ${seq} is missing`, batch.id);
     }
     pass.entryIndex += 1;
     pass.afterSeq = seq;
     if (entry.batchId !== batch.id) fail(seq, 'wrong_batch', `entry ${seq} names batch ${entry.batchId}, expected ${batch.id}`, batch.id);
     const leaf = leafHash(entry.doc);
-    if (entry.leafHash !== leaf.toString('hex')) fail(seq, 'entry_hash_mismatch', `entry ${seq} does not match its sealed hash (altered after sealing)`, batch.id);
+    if (entry.leafHash !== leaf.toString('hex'))
+      fail(seq, 'entry_hash_mismatch', `entry ${seq} does not match its sealed hash (altered after sealing)`, batch.id);
     const exported = await pass.exports?.leaf(seq);
     if (exported !== undefined) {
-      if (exported !== leaf.toString('hex')) fail(seq, 'entry_differs_from_export', `entry ${seq} differs from the exported checkpoint`, batch.id);
+      if (exported !== leaf.toString('hex'))
+        fail(seq, 'entry_differs_from_export', `entry ${seq} differs from the exported checkpoint`, batch.id);
       pass.report.entriesBackedByExport += 1;
     }
     pass.report.entries += 1;
@@ -150,7 +177,8 @@ export class AuditVerifier {
   }
 
   private verifyBatchCommitments(pass: Pass, batch: AuditBatchRow, leaves: Buffer[]): void {
-    const at = (reason: AuditVerifyFailure, detail: string): never => fail(batch.firstSeq, reason, `batch ${batch.id}: ${detail}`, batch.id);
+    const at = (reason: AuditVerifyFailure, detail: string): never =>
+      fail(batch.firstSeq, reason, `batch ${batch.id}: ${detail}`, batch.id);
     const root = merkleRoot(leaves);
     if (batch.batchRoot !== root.toString('hex')) at('batch_root_mismatch', 'Merkle root does not match its entries');
     if (batch.prevChainHash !== pass.prevChain.toString('hex')) at('chain_link_broken', 'does not link to the previous batch');
@@ -158,10 +186,12 @@ export class AuditVerifier {
     if (batch.chainHash !== chain.toString('hex')) at('chain_hash_mismatch', 'chain hash does not match');
     const opened = openCheckpoint(batch.checkpoint, pass.origin, pass.keys);
     if (!opened.checkpoint) return at('batch_signature_invalid', `checkpoint does not verify (${opened.problem})`);
-    if (opened.checkpoint.treeSize !== batch.lastSeq || !opened.checkpoint.root.equals(chain)) at('batch_signature_invalid', 'signed checkpoint does not commit to this batch');
+    if (opened.checkpoint.treeSize !== batch.lastSeq || !opened.checkpoint.root.equals(chain))
+      at('batch_signature_invalid', 'signed checkpoint does not commit to this batch');
     for (const [size, exportedRoot] of pass.exports?.rootsWithin(batch.firstSeq, batch.lastSeq) ?? []) {
       pass.report.exportsCompared += 1;
-      if (size !== batch.lastSeq || exportedRoot !== chain.toString('hex')) at('checkpoint_mismatch', `exported checkpoint of tree size ${size} does not match`);
+      if (size !== batch.lastSeq || exportedRoot !== chain.toString('hex'))
+        at('checkpoint_mismatch', `exported checkpoint of tree size ${size} does not match`);
     }
     for (const [size, extraRoot] of pass.extra) {
       if (size >= batch.firstSeq && size <= batch.lastSeq && (size !== batch.lastSeq || extraRoot !== chain.toString('hex'))) {
@@ -182,7 +212,11 @@ export class AuditVerifier {
     }
     const head = await this.chain.headSnapshot(tx);
     if (head.lastSeq !== pass.report.lastSeq) {
-      fail(Math.min(next, head.lastSeq + 1), head.lastSeq > pass.report.lastSeq ? 'truncated' : 'unexpected_entry', `chain head says ${head.lastSeq} entries`);
+      fail(
+        Math.min(next, head.lastSeq + 1),
+        head.lastSeq > pass.report.lastSeq ? 'truncated' : 'unexpected_entry',
+        `chain head says ${head.lastSeq} entries`,
+      );
     }
   }
 }

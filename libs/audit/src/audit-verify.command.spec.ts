@@ -18,7 +18,14 @@ describe('runAuditVerify (npm run cli -- audit:verify)', () => {
   beforeAll(async () => {
     t = await createTestApp({ env: { AUDIT_SEAL_INTERVAL_MS: '0' } });
     for (let i = 0; i < 20; i++) {
-      await t.get(AuditService).record({ action: 'patient.read', resourceType: 'patient', resourceIds: [randomUUID()], orgId: null, outcome: 'success', actor: null });
+      await t.get(AuditService).record({
+        action: 'patient.read',
+        resourceType: 'patient',
+        resourceIds: [randomUUID()],
+        orgId: null,
+        outcome: 'success',
+        actor: null,
+      });
     }
     await t.get(AuditSealer).seal({ batchSize: 8 });
   });
@@ -31,7 +38,10 @@ describe('runAuditVerify (npm run cli -- audit:verify)', () => {
     expect(result).toMatchObject({ code: 0, err: '' });
     expect(result.out).toContain('Checked 20 sealed entries in 3 batches (seq 1..20)');
     expect(result.out).toContain('OK: the audit chain is intact.');
-    const [row] = await queryRows<{ outcome: string }>(t.database.db, sql`select outcome from audit_entries where action = 'audit.verify' order by id desc limit 1`);
+    const [row] = await queryRows<{ outcome: string }>(
+      t.database.db,
+      sql`select outcome from audit_entries where action = 'audit.verify' order by id desc limit 1`,
+    );
     expect(row?.outcome).toBe('success');
   });
 

@@ -27,14 +27,15 @@ interface Args {
 function parseArgs(args: string[]): Args | string {
   const parsed: Args = { options: {}, json: false };
   for (let i = 0; i < args.length; i++) {
-    const [flag, inline] = (args[i] as string).split('=', 2) as [string, string | undefined];
+    const [flag, inline] = args[i].split('=', 2) as [string, string | undefined];
     const value = (): string | undefined => inline ?? args[++i];
     if (flag === '--json') parsed.json = true;
     else if (flag === '--database-only') parsed.options.checkpointDir = false;
     else if (flag === '--checkpoint-dir') parsed.options.checkpointDir = value();
     else if (flag === '--checkpoint') parsed.checkpointFile = value();
     else return `unknown option ${flag}`;
-    if ((flag === '--checkpoint-dir' && !parsed.options.checkpointDir) || (flag === '--checkpoint' && !parsed.checkpointFile)) return `${flag} needs a value`;
+    if ((flag === '--checkpoint-dir' && !parsed.options.checkpointDir) || (flag === '--checkpoint' && !parsed.checkpointFile))
+      return `${flag} needs a value`;
   }
   return parsed;
 }

@@ -25,10 +25,35 @@ describe('GET /v1/audit/entries (compliance officers)', () => {
     staffA = await loginAs(t, await createCaregiver(t, { org: orgA as never, role: 'staff' }));
     const audit = t.get(AuditService);
     for (let i = 0; i < 3; i++) {
-      await audit.record({ action: 'patient.read', resourceType: 'patient', resourceIds: [patientA], patientIds: [patientA], orgId: orgA.id, outcome: 'success', actor: null });
-      await audit.record({ action: 'patient.read', resourceType: 'patient', resourceIds: [patientB], patientIds: [patientB], orgId: orgB.id, outcome: 'success', actor: null });
+      await audit.record({
+        action: 'patient.read',
+        resourceType: 'patient',
+        resourceIds: [patientA],
+        patientIds: [patientA],
+        orgId: orgA.id,
+        outcome: 'success',
+        actor: null,
+      });
+      await audit.record({
+        action: 'patient.read',
+        resourceType: 'patient',
+        resourceIds: [patientB],
+        patientIds: [patientB],
+        orgId: orgB.id,
+        outcome: 'success',
+        actor: null,
+      });
     }
-    await audit.record({ action: 'patient.update', resourceType: 'patient', resourceIds: [patientA], patientIds: [patientA], orgId: orgA.id, outcome: 'denied', reason: 'stale', actor: null });
+    await audit.record({
+      action: 'patient.update',
+      resourceType: 'patient',
+      resourceIds: [patientA],
+      patientIds: [patientA],
+      orgId: orgA.id,
+      outcome: 'denied',
+      reason: 'stale',
+      actor: null,
+    });
   });
   afterAll(async () => {
     await t.close();
@@ -60,8 +85,10 @@ describe('GET /v1/audit/entries (compliance officers)', () => {
     expect(rows).toEqual([{ action: 'audit.entries.list', actor_id: adminAId, actor_role: 'orgAdmin', org_id: orgA.id }]);
   });
 
-  it('refuses another org (403, audited as cross-tenant), staff (403) and anonymous callers (401)', async () => {
-    await get(`/v1/audit/entries?orgId=${orgB.id}`, adminA).expect(403);
+  it('answers another org like a missing one (404, audited as cross-tenant), refuses staff (403) and anonymous callers (401)', async () => {
+    const foreign = await get(`/v1/audit/entries?orgId=${orgB.id}`, adminA).expect(404);
+    const missing = await get(`/v1/audit/entries?orgId=${randomUUID()}`, adminA).expect(404);
+    expect(foreign.body).toEqual(missing.body);
     const [denied] = await queryRows<{ reason: string }>(
       t.database.db,
       sql`select reason from audit_entries where action = 'audit.access.denied' and actor_id = ${adminAId} order by id desc limit 1`,
@@ -82,12 +109,17 @@ describe('GET /v1/audit/entries (compliance officers)', () => {
     const csv = await get(`/v1/audit/entries/export?format=csv&patientId=${patientA}`, adminA).expect(200);
     expect(csv.headers['content-type']).toContain('text/csv');
     const lines = csv.text.trim().split('\r\n');
-    expect(lines[0]).toBe('id,seq,occurredAt,orgId,actorId,actorRole,sessionId,requestId,ip,userAgent,action,resourceType,resourceIds,patientIds,outcome,reason,severity');
+    expect(lines[0]).toBe(
+      'id,seq,occurredAt,orgId,actorId,actorRole,sessionId,requestId,ip,userAgent,action,resourceType,resourceIds,patientIds,outcome,reason,severity',
+    );
     expect(lines.slice(1).filter((l) => l.includes(',patient.'))).toHaveLength(4);
     expect(lines.slice(1).every((l) => l.includes(patientA))).toBe(true);
     const ndjson = await get(`/v1/audit/entries/export?patientId=${patientA}&action=patient.read`, adminA).expect(200);
     expect(ndjson.headers['content-type']).toContain('application/x-ndjson');
-    const entries = ndjson.text.trim().split('\n').map((l) => JSON.parse(l));
+    const entries = ndjson.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(entries).toHaveLength(3);
     expect(entries.every((e: { orgId: string }) => e.orgId === orgA.id)).toBe(true);
     await get('/v1/audit/entries/export?format=xml', adminA).expect(400);
@@ -95,14 +127,24 @@ describe('GET /v1/audit/entries (compliance officers)', () => {
 
   it('gives a superAdmin every org (service level)', async () => {
     const service = t.get(AuditQueryService);
-    const page = await service.list({ actor: { id: randomUUID(), role: 'superAdmin', orgId: null }, orgId: null }, { action: 'patient.read' }, { limit: 100 });
+    const page = await service.list(
+      { actor: { id: randomUUID(), role: 'superAdmin', orgId: null }, orgId: null },
+      { action: 'patient.read' },
+      { limit: 100 },
+    );
     const orgs = new Set(page.results.map((e) => e.orgId));
     expect(orgs.has(orgA.id) && orgs.has(orgB.id)).toBe(true);
   });
 
   it('fails closed: when the read cannot be audited, the caller gets 503 and no entries', async () => {
-    await t.database.db.execute(sql.raw(`create function audit_test_fail() returns trigger language plpgsql as $$ begin raise exception 'audit storage unavailable'; end $$`));
-    await t.database.db.execute(sql.raw('create trigger audit_test_fail before insert on audit_entries for each row execute function audit_test_fail()'));
+    await t.database.db.execute(
+      sql.raw(
+        `create function audit_test_fail() returns trigger language plpgsql as $$ begin raise exception 'audit storage unavailable'; end $$`,
+      ),
+    );
+    await t.database.db.execute(
+      sql.raw('create trigger audit_test_fail before insert on audit_entries for each row execute function audit_test_fail()'),
+    );
     try {
       const res = await get(`/v1/audit/entries?patientId=${patientA}`, adminA).expect(503);
       expect(res.body).toMatchObject({ code: 503, error: 'AuditUnavailable' });

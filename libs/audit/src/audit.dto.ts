@@ -6,11 +6,19 @@ import type { AuditEntrySearch } from './audit-query.service';
 
 /** Validator + Swagger for an optional UUID filter, kept together so they cannot drift. */
 function UuidFilter(description: string): PropertyDecorator {
-  return applyDecorators(ApiPropertyOptional({ format: 'uuid', description }), IsOptional(), IsUUID('all', { message: `must be a valid id` }));
+  return applyDecorators(
+    ApiPropertyOptional({ format: 'uuid', description }),
+    IsOptional(),
+    IsUUID('all', { message: `must be a valid id` }),
+  );
 }
 
 function DateFilter(description: string): PropertyDecorator {
-  return applyDecorators(ApiPropertyOptional({ format: 'date-time', description }), IsOptional(), IsISO8601({ strict: true }, { message: 'must be an ISO 8601 date-time' }));
+  return applyDecorators(
+    ApiPropertyOptional({ format: 'date-time', description }),
+    IsOptional(),
+    IsISO8601({ strict: true }, { message: 'must be an ISO 8601 date-time' }),
+  );
 }
 
 export class AuditEntryFiltersDto {
@@ -41,7 +49,7 @@ export class AuditEntryFiltersDto {
 export class AuditEntriesQueryDto extends IntersectionType(PageQueryDto, AuditEntryFiltersDto) {}
 
 export class AuditExportQueryDto extends AuditEntryFiltersDto {
-  @ApiProperty({ enum: ['csv', 'ndjson'], default: 'ndjson' })
+  @ApiPropertyOptional({ enum: ['csv', 'ndjson'], default: 'ndjson' })
   @IsOptional()
   @IsIn(['csv', 'ndjson'], { message: 'format must be csv or ndjson' })
   format?: 'csv' | 'ndjson';
@@ -59,7 +67,8 @@ export function toSearch(query: AuditEntryFiltersDto | AuditEntriesQueryDto): Au
 
 export class AuditEntryResponse {
   @ApiProperty({ example: '1042', description: 'Insert id (gaps possible)' }) id!: string;
-  @ApiProperty({ nullable: true, type: String, example: '1040', description: 'Gap-free position in the sealed chain; null until sealed' }) seq!: string | null;
+  @ApiProperty({ nullable: true, type: String, example: '1040', description: 'Gap-free position in the sealed chain; null until sealed' })
+  seq!: string | null;
   @ApiProperty() sealed!: boolean;
   @ApiProperty({ format: 'date-time' }) occurredAt!: string;
   @ApiProperty({ nullable: true, type: String, format: 'uuid' }) orgId!: string | null;

@@ -44,7 +44,13 @@ describe('AuditService.record', () => {
     const patientId = randomUUID();
     const actor = { id: randomUUID(), role: 'orgAdmin', orgId };
     await RequestContext.run({ requestId: 'req-123', ip: '203.0.113.9', userAgent: 'jest\r\n{"x":1}', actor }, () =>
-      audit.record({ action: 'patient.read', resourceType: 'patient', resourceIds: [patientId], patientIds: [patientId], outcome: 'success' }),
+      audit.record({
+        action: 'patient.read',
+        resourceType: 'patient',
+        resourceIds: [patientId],
+        patientIds: [patientId],
+        outcome: 'success',
+      }),
     );
     const [row] = await entriesFor(patientId);
     expect(row).toMatchObject({
@@ -67,10 +73,26 @@ describe('AuditService.record', () => {
   it('lets the event override the actor and org (null: no actor)', async () => {
     const resourceId = randomUUID();
     await RequestContext.run({ requestId: 'r', actor: { id: randomUUID(), role: 'staff', orgId: randomUUID() } }, () =>
-      audit.record({ action: 'auth.login', resourceType: 'user', resourceIds: [resourceId], outcome: 'denied', reason: 'bad_password', actor: null, orgId: null, severity: 'warning' }),
+      audit.record({
+        action: 'auth.login',
+        resourceType: 'user',
+        resourceIds: [resourceId],
+        outcome: 'denied',
+        reason: 'bad_password',
+        actor: null,
+        orgId: null,
+        severity: 'warning',
+      }),
     );
     const [row] = await entriesFor(resourceId);
-    expect(row).toMatchObject({ actor_id: null, actor_role: null, org_id: null, outcome: 'denied', reason: 'bad_password', severity: 'warning' });
+    expect(row).toMatchObject({
+      actor_id: null,
+      actor_role: null,
+      org_id: null,
+      outcome: 'denied',
+      reason: 'bad_password',
+      severity: 'warning',
+    });
   });
 
   it('commits with the surrounding transaction and rolls back with it', async () => {
@@ -101,7 +123,9 @@ describe('AuditService.record', () => {
           return new;
         end $$`),
     );
-    await t.database.db.execute(sql.raw('create trigger audit_test_fail before insert on audit_entries for each row execute function audit_test_fail()'));
+    await t.database.db.execute(
+      sql.raw('create trigger audit_test_fail before insert on audit_entries for each row execute function audit_test_fail()'),
+    );
     try {
       const error = await t.database
         .transaction(async (tx) => {
@@ -141,14 +165,25 @@ describe('AuditService.record', () => {
     const canaries = ['Canary McPatient', '+15559870001', 'canary@example.org', 'fell down the stairs'];
     const patientId = randomUUID();
     await RequestContext.run({ requestId: randomUUID(), actor: { id: randomUUID(), role: 'staff', orgId: randomUUID() } }, async () => {
-      await audit.record({ action: 'patient.read', resourceType: 'patient', resourceIds: [patientId], patientIds: [patientId], outcome: 'success' });
+      await audit.record({
+        action: 'patient.read',
+        resourceType: 'patient',
+        resourceIds: [patientId],
+        patientIds: [patientId],
+        outcome: 'success',
+      });
       for (const canary of canaries) {
         await audit.record({ action: canary, resourceType: 'patient', outcome: 'success' }).catch(() => undefined);
-        await audit.record({ action: 'patient.read', resourceType: 'patient', resourceIds: [canary], outcome: 'success' }).catch(() => undefined);
+        await audit
+          .record({ action: 'patient.read', resourceType: 'patient', resourceIds: [canary], outcome: 'success' })
+          .catch(() => undefined);
         await audit.record({ action: 'patient.read', resourceType: 'patient', reason: canary, outcome: 'failure' }).catch(() => undefined);
       }
     });
-    const [dump] = await queryRows<{ text: string }>(t.database.db, sql`select coalesce(string_agg(audit_entries::text, E'\n'), '') as text from audit_entries`);
+    const [dump] = await queryRows<{ text: string }>(
+      t.database.db,
+      sql`select coalesce(string_agg(audit_entries::text, E'\n'), '') as text from audit_entries`,
+    );
     for (const canary of canaries) expect(dump.text).not.toContain(canary);
     expect(dump.text).toContain(patientId);
   });

@@ -51,7 +51,10 @@ export class AuditService {
     try {
       await this.entries.insert(values, tx);
     } catch (err) {
-      this.logger.error({ err: serializeError(err), action: values.action, requestId: values.requestId }, 'audit entry could not be written');
+      this.logger.error(
+        { err: serializeError(err), action: values.action, requestId: values.requestId },
+        'audit entry could not be written',
+      );
       throw new AuditUnavailableError();
     }
   }

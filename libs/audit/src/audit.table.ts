@@ -30,8 +30,14 @@ export const auditEntries = pgTable(
     userAgent: text('user_agent'),
     action: text('action').notNull(),
     resourceType: text('resource_type').notNull(),
-    resourceIds: text('resource_ids').array().notNull().default(sql`'{}'::text[]`),
-    patientIds: text('patient_ids').array().notNull().default(sql`'{}'::text[]`),
+    resourceIds: text('resource_ids')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    patientIds: text('patient_ids')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     outcome: text('outcome').notNull(),
     reason: text('reason'),
     severity: text('severity').notNull().default('info'),

@@ -54,7 +54,7 @@ export function parseCheckpoint(note: string): Checkpoint | undefined {
   if (lines.length < 3 || !/^(0|[1-9]\d{0,15})$/.test(lines[1] ?? '')) return undefined;
   const root = strictBase64(lines[2] ?? '');
   if (root?.length !== 32) return undefined;
-  return { origin: lines[0] as string, treeSize: Number(lines[1]), root };
+  return { origin: lines[0], treeSize: Number(lines[1]), root };
 }
 
 /**

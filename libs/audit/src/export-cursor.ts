@@ -57,10 +57,10 @@ export class ExportCursor {
 
   /** The exported leaf hash of `seq`, or undefined when no export covers it. Calls ascend by seq. */
   async leaf(seq: number): Promise<string | undefined> {
-    while (this.index < this.sizes.length && (this.sizes[this.index] as number) < seq) this.index += 1;
+    while (this.index < this.sizes.length && this.sizes[this.index] < seq) this.index += 1;
     const size = this.sizes[this.index];
     if (size === undefined) return undefined;
-    if (this.current?.lastSeq !== size) this.current = await this.load(size, this.index > 0 ? (this.sizes[this.index - 1] as number) + 1 : 1);
+    if (this.current?.lastSeq !== size) this.current = await this.load(size, this.index > 0 ? this.sizes[this.index - 1] + 1 : 1);
     return seq >= this.current.firstSeq ? this.current.leafHashes[seq - this.current.firstSeq] : undefined;
   }
 
@@ -78,7 +78,11 @@ export class ExportCursor {
     if (!file || file.format !== 'bianca-audit-batch/v1' || !Array.isArray(file.leafHashes)) return invalid('unreadable');
     const opened = openCheckpoint(String(file.checkpoint), this.origin, this.keys);
     if (!opened.checkpoint) {
-      throw new ExportProblem(first, 'checkpoint_signature_invalid', `exported checkpoint of tree size ${size} does not verify (${opened.problem})`);
+      throw new ExportProblem(
+        first,
+        'checkpoint_signature_invalid',
+        `exported checkpoint of tree size ${size} does not verify (${opened.problem})`,
+      );
     }
     return this.consistent(file, opened.checkpoint.root, size, invalid);
   }

@@ -17,7 +17,7 @@ function context(overrides: Partial<CipherContext> = {}): CipherContext {
 function flipBit(value: string, part: number, bit: number): string {
   const parts = value.split(':');
   const bytes = Buffer.from(parts[part], 'base64url');
-  bytes[Math.floor(bit / 8) % bytes.length] ^= 1 << bit % 8;
+  bytes[Math.floor(bit / 8) % bytes.length] ^= 1 << (bit % 8);
   parts[part] = bytes.toString('base64url');
   return parts.join(':');
 }
@@ -131,7 +131,10 @@ describe('FieldCipher', () => {
     it('offers the blind index under every key so searches have no gap while re-indexing', () => {
       const orgId = randomUUID();
       const indexes = after.blindIndexes('patient.phone', '+15550001111', orgId);
-      expect(indexes).toEqual([after.blindIndex('patient.phone', '+15550001111', orgId), before.blindIndex('patient.phone', '+15550001111', orgId)]);
+      expect(indexes).toEqual([
+        after.blindIndex('patient.phone', '+15550001111', orgId),
+        before.blindIndex('patient.phone', '+15550001111', orgId),
+      ]);
     });
 
     it('parses ENCRYPTION_KEYS_PREVIOUS with ids, bare keys and problems', () => {

@@ -19,7 +19,10 @@ const E164 = /^\+[1-9]\d{6,14}$/;
  * Throws ValidationError (400) for anything else.
  */
 export function normalizePhoneE164(value: string, defaultCountryCode = '1'): string {
-  const compact = value.normalize('NFKC').trim().replace(/[\s().\-\u00a0]/g, '');
+  const compact = value
+    .normalize('NFKC')
+    .trim()
+    .replace(/[\s().\-\u00a0]/g, '');
   let e164: string;
   if (compact.startsWith('+')) e164 = compact;
   else if (compact.startsWith('00')) e164 = `+${compact.slice(2)}`;

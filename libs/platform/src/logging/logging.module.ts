@@ -8,10 +8,13 @@ import { REDACT_PATHS, redactUrl, serializeError } from './redaction';
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
 /** Accepts a caller's X-Request-Id only when it is a plain token (no log injection); else a UUID. */
-export function requestIdFor(req: IncomingMessage, res: ServerResponse): string {
+export function requestIdFor(req: IncomingMessage & { id?: unknown }, res: ServerResponse): string {
+  // Idempotent: whichever of pino-http and the request-context middleware runs first assigns it.
+  if (typeof req.id === 'string' && req.id) return req.id;
   const incoming = req.headers['x-request-id'];
   const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
   res.setHeader('x-request-id', id);
+  req.id = id;
   return id;
 }
 
