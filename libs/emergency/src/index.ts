@@ -1,0 +1,20 @@
+// Public door of @app/emergency: alerts and emergency phrases.
+//
+// For the live emergency detector (voice issue):
+//   - EmergencyPhraseService.phraseSet(orgId, language) → compiled active phrases (regex, severity, category);
+//   - AlertService.raise({orgId, patientId, conversationId?, category, severity, message, ...})
+//     → {alertId, created, escalated} (same patient+category within the window merges).
+export * from './emergency.module';
+export {
+  AlertService,
+  ALERT_NOT_FOUND,
+  IMPORTANCE_OF_SEVERITY,
+  RELEVANCE_SECONDS,
+  type RaiseAlertInput,
+  type RaiseResult,
+} from './alert.service';
+export { EmergencyPhraseService, PHRASE_NOT_FOUND, type CompiledPhrase } from './emergency-phrase.service';
+export { DEFAULT_PHRASES, type DefaultPhrase } from './default-phrases';
+export { CATEGORIES, SEVERITIES, IMPORTANCES, VISIBILITIES, type Category, type Severity, type Importance } from './alert.table';
+export { PHRASE_LANGUAGES, type PhraseLanguage } from './emergency-phrase.table';
+export { AlertResponse } from './alert.dto';
