@@ -5,7 +5,18 @@ import { Worker } from 'node:worker_threads';
 import WebSocket from 'ws';
 import { readProcessEnv } from '@app/platform';
 import { FakeMonotonicClock, ManualWakeTimer } from '@app/testing';
-import { JitterBuffer, OpenAIRealtimeClient, PlayoutPacer, RiskDetector, RtpEndpoint, RtpPacketizer, RtpPortPool, isRtpPacket, parseRtp, type RiskPhrase } from '@app/voice';
+import {
+  JitterBuffer,
+  OpenAIRealtimeClient,
+  PlayoutPacer,
+  RiskDetector,
+  RtpEndpoint,
+  RtpPacketizer,
+  RtpPortPool,
+  isRtpPacket,
+  parseRtp,
+  type RiskPhrase,
+} from '@app/voice';
 import type { Benchmark, BenchResult } from './support/benchmark';
 import { microBench } from './support/micro';
 import { percentile, round } from './support/stats';
@@ -18,7 +29,12 @@ function settings(): { calls: number; durationMs: number; warmupMs: number; paci
     const value = Number(env[name]);
     return Number.isInteger(value) && value > 0 ? value : fallback;
   };
-  return { calls: int('BENCH_VOICE_CALLS', 200), durationMs: int('BENCH_DURATION_MS', 5000), warmupMs: 1000, pacingMs: int('BENCH_PACING_MS', 10_000) };
+  return {
+    calls: int('BENCH_VOICE_CALLS', 200),
+    durationMs: int('BENCH_DURATION_MS', 5000),
+    warmupMs: 1000,
+    pacingMs: int('BENCH_PACING_MS', 10_000),
+  };
 }
 
 interface Bridge {
@@ -110,37 +126,36 @@ async function runMedia(factory: BridgeFactory, job: VoiceLoadJob): Promise<Medi
   };
   let bridge: Bridge | undefined;
   try {
-    const result = await new Promise<{ elu: number; seconds: number; sent: number; sinkMessages: number; forwardedInWindow: number }>((resolve, reject) => {
-      let elu0 = performance.eventLoopUtilization();
-      let t0 = 0;
-      let forwarded0 = 0;
-      let done: { elu: number; seconds: number; forwardedInWindow: number } | undefined;
-      worker.on('error', reject);
-      worker.on('message', (message: VoiceLoadMessage) => {
-        if (message.type === 'ready') {
-          factory(job.calls, message.sourcePorts, message.wsPort, latency).then(
-            (b) => {
+    const result = await new Promise<{ elu: number; seconds: number; sent: number; sinkMessages: number; forwardedInWindow: number }>(
+      (resolve, reject) => {
+        let elu0 = performance.eventLoopUtilization();
+        let t0 = 0;
+        let forwarded0 = 0;
+        let done: { elu: number; seconds: number; forwardedInWindow: number } | undefined;
+        worker.on('error', reject);
+        worker.on('message', (message: VoiceLoadMessage) => {
+          if (message.type === 'ready') {
+            factory(job.calls, message.sourcePorts, message.wsPort, latency).then((b) => {
               bridge = b;
               worker.postMessage({ type: 'targets', ports: b.ports } satisfies VoiceLoadCommand);
-            },
-            reject,
-          );
-        } else if (message.type === 'measuring') {
-          measuring = true;
-          elu0 = performance.eventLoopUtilization();
-          t0 = performance.now();
-          forwarded0 = forwarded;
-          setTimeout(() => {
-            const elu = performance.eventLoopUtilization(elu0);
-            measuring = false;
-            done = { elu: elu.active, seconds: (performance.now() - t0) / 1000, forwardedInWindow: forwarded - forwarded0 };
-          }, job.durationMs);
-        } else if (message.type === 'done') {
-          if (!done) return reject(new Error('generator finished before the measurement window closed'));
-          resolve({ ...done, sent: message.sent, sinkMessages: message.sinkMessages });
-        }
-      });
-    });
+            }, reject);
+          } else if (message.type === 'measuring') {
+            measuring = true;
+            elu0 = performance.eventLoopUtilization();
+            t0 = performance.now();
+            forwarded0 = forwarded;
+            setTimeout(() => {
+              const elu = performance.eventLoopUtilization(elu0);
+              measuring = false;
+              done = { elu: elu.active, seconds: (performance.now() - t0) / 1000, forwardedInWindow: forwarded - forwarded0 };
+            }, job.durationMs);
+          } else if (message.type === 'done') {
+            if (!done) return reject(new Error('generator finished before the measurement window closed'));
+            resolve({ ...done, sent: message.sent, sinkMessages: message.sinkMessages });
+          }
+        });
+      },
+    );
     const sorted = samples.subarray(0, count).sort();
     return {
       cpuMsPerCallSecond: result.elu / (job.calls * result.seconds),
@@ -157,7 +172,10 @@ async function runMedia(factory: BridgeFactory, job: VoiceLoadJob): Promise<Medi
 }
 
 /** Real-time pacing of `sessions` continuously fed playout queues on the shared pacer. */
-async function runPacing(sessions: number, durationMs: number): Promise<{ rateDeviationPct: number; lateP50Ms: number; lateP99Ms: number; underruns: number }> {
+async function runPacing(
+  sessions: number,
+  durationMs: number,
+): Promise<{ rateDeviationPct: number; lateP50Ms: number; lateP99Ms: number; underruns: number }> {
   const pacer = new PlayoutPacer();
   const lateness: number[] = [];
   const first = new Array<number>(sessions).fill(0);
@@ -187,7 +205,12 @@ async function runPacing(sessions: number, durationMs: number): Promise<{ rateDe
   const rates = frames.map((n, i) => ((n - 1) * 1000) / (last[i] - first[i]));
   const meanRate = rates.reduce((a, b) => a + b, 0) / rates.length;
   const sorted = lateness.sort((a, b) => a - b);
-  return { rateDeviationPct: ((meanRate - 50) / 50) * 100, lateP50Ms: percentile(sorted, 50), lateP99Ms: percentile(sorted, 99), underruns: talkspurts - sessions };
+  return {
+    rateDeviationPct: ((meanRate - 50) / 50) * 100,
+    lateP50Ms: percentile(sorted, 50),
+    lateP99Ms: percentile(sorted, 99),
+    underruns: talkspurts - sessions,
+  };
 }
 
 /** Simulated minutes on the fake clock, every wake-up 0–12 ms late: the grid never drifts. */
@@ -215,13 +238,55 @@ function simulatedPacing(sessions: number, minutes: number): { rate: number; max
 }
 
 const RISK_PHRASES: RiskPhrase[] = [
-  ...['heart attack', 'chest pain', "can't breathe", 'stroke', 'seizure', 'fell', 'fallen', 'hit my head', 'bleeding', 'dizzy', 'help me', 'ambulance', 'unconscious', 'overdose', 'kill myself', 'broken hip', 'intruder', 'vomiting', 'choking', 'severe pain'].map(
-    (p, i): RiskPhrase => ({ key: `en${i}`, language: 'en', category: i % 2 ? 'Medical' : 'Physical', severity: i % 3 === 0 ? 'CRITICAL' : 'HIGH', pattern: `\\b${p.replace(/ /g, '\\s+')}\\b` }),
+  ...[
+    'heart attack',
+    'chest pain',
+    "can't breathe",
+    'stroke',
+    'seizure',
+    'fell',
+    'fallen',
+    'hit my head',
+    'bleeding',
+    'dizzy',
+    'help me',
+    'ambulance',
+    'unconscious',
+    'overdose',
+    'kill myself',
+    'broken hip',
+    'intruder',
+    'vomiting',
+    'choking',
+    'severe pain',
+  ].map((p, i): RiskPhrase => ({
+    key: `en${i}`,
+    language: 'en',
+    category: i % 2 ? 'Medical' : 'Physical',
+    severity: i % 3 === 0 ? 'CRITICAL' : 'HIGH',
+    pattern: `\\b${p.replace(/ /g, '\\s+')}\\b`,
+  })),
+  ...['me caí', 'dolor en el pecho', 'no puedo respirar', 'ayúdame', 'infarto', 'mareado', 'ambulancia', 'sangrado'].map(
+    (p): RiskPhrase => ({ language: 'es', category: 'Medical', severity: 'HIGH', pattern: p.replace(/ /g, '\\s+') }),
   ),
-  ...['me caí', 'dolor en el pecho', 'no puedo respirar', 'ayúdame', 'infarto', 'mareado', 'ambulancia', 'sangrado'].map((p): RiskPhrase => ({ language: 'es', category: 'Medical', severity: 'HIGH', pattern: p.replace(/ /g, '\\s+') })),
-  ...['crise cardiaque', 'je suis tombé', 'douleur thoracique', 'aidez-moi', 'je ne peux pas respirer'].map((p): RiskPhrase => ({ language: 'fr', category: 'Medical', severity: 'HIGH', pattern: p.replace(/ /g, '\\s+') })),
-  ...['herzinfarkt', 'gestürzt', 'brustschmerzen', 'hilfe', 'atemnot'].map((p): RiskPhrase => ({ language: 'de', category: 'Medical', severity: 'HIGH', pattern: p })),
-  ...['心脏病', '摔倒', '胸痛', '救命', '呼吸困难'].map((p): RiskPhrase => ({ language: 'zh', category: 'Medical', severity: 'HIGH', pattern: p })),
+  ...['crise cardiaque', 'je suis tombé', 'douleur thoracique', 'aidez-moi', 'je ne peux pas respirer'].map((p): RiskPhrase => ({
+    language: 'fr',
+    category: 'Medical',
+    severity: 'HIGH',
+    pattern: p.replace(/ /g, '\\s+'),
+  })),
+  ...['herzinfarkt', 'gestürzt', 'brustschmerzen', 'hilfe', 'atemnot'].map((p): RiskPhrase => ({
+    language: 'de',
+    category: 'Medical',
+    severity: 'HIGH',
+    pattern: p,
+  })),
+  ...['心脏病', '摔倒', '胸痛', '救命', '呼吸困难'].map((p): RiskPhrase => ({
+    language: 'zh',
+    category: 'Medical',
+    severity: 'HIGH',
+    pattern: p,
+  })),
 ];
 
 async function riskCost(): Promise<Record<string, number>> {
@@ -326,12 +391,20 @@ export const benchmark: Benchmark = {
     return {
       metrics,
       ratios: [
-        { name: 'pipeline/forwarder CPU per call-second', value: round(pipeline.cpuMsPerCallSecond / forwarder.cpuMsPerCallSecond), goal: '≤1.5 (G1)' },
+        {
+          name: 'pipeline/forwarder CPU per call-second',
+          value: round(pipeline.cpuMsPerCallSecond / forwarder.cpuMsPerCallSecond),
+          goal: '≤1.5 (G1)',
+        },
         { name: 'pipeline − forwarder latency p99 (ms)', value: round(pipeline.p99Ms - forwarder.p99Ms), goal: '≤1 (G3)' },
         { name: 'pacing rate deviation (%)', value: round(pacing.rateDeviationPct), goal: 'within ±0.05 (G6)' },
         { name: 'pacing lateness p99 (ms)', value: round(pacing.lateP99Ms), goal: '≤5 (G6)' },
         { name: 'naive/incremental risk scan @4KB', value: round(risk.risk_naive_4KB_us / risk.risk_incremental_4KB_us), goal: '≥50 (G9)' },
-        { name: 'incremental risk scan 64KB/4KB', value: round(risk.risk_incremental_64KB_us / risk.risk_incremental_4KB_us), goal: '≈1 (independent of call length)' },
+        {
+          name: 'incremental risk scan 64KB/4KB',
+          value: round(risk.risk_incremental_64KB_us / risk.risk_incremental_4KB_us),
+          goal: '≈1 (independent of call length)',
+        },
       ],
     };
   },

@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { CaregiverRow, Role } from '@app/caregivers';
 import type { OrgRow } from '@app/orgs';
-import { createCaregiver, createOrg, createTestApp, loginAs, uniqueSuffix, type TestApp } from '@app/testing';
+import {
+  createCaregiver,
+  createCareFixture,
+  createOrg,
+  createTestApp,
+  loginAs,
+  uniqueSuffix,
+  type CareFixtureKind,
+  type TestApp,
+} from '@app/testing';
 import { AUTHZ_MATRIX, MATRIX_ROLES, type FixtureKind, type MatrixRole, type MatrixRow } from './authz-matrix';
 
 /** A 1×1 PNG. */
@@ -15,6 +24,7 @@ interface OrgFixture {
   org: OrgRow;
   peer: CaregiverRow;
   actors: Record<Exclude<Role, 'superAdmin'>, Actor>;
+  care: Record<CareFixtureKind, string>;
 }
 interface Fixture {
   own: OrgFixture;
@@ -30,11 +40,12 @@ async function actor(t: TestApp, org: OrgRow | undefined, role: Role): Promise<A
 async function orgFixture(t: TestApp): Promise<OrgFixture> {
   const org = await createOrg(t);
   const peer = await createCaregiver(t, { org, role: 'staff' });
-  return {
-    org,
-    peer,
-    actors: { invited: await actor(t, org, 'invited'), staff: await actor(t, org, 'staff'), orgAdmin: await actor(t, org, 'orgAdmin') },
+  const actors = {
+    invited: await actor(t, org, 'invited'),
+    staff: await actor(t, org, 'staff'),
+    orgAdmin: await actor(t, org, 'orgAdmin'),
   };
+  return { org, peer, actors, care: await createCareFixture(t, org, actors.staff.row, actors.orgAdmin.row) };
 }
 
 async function fixture(t: TestApp): Promise<Fixture> {
@@ -61,6 +72,7 @@ function registeredRoutes(t: TestApp): string[] {
 
 function resolve(value: unknown, suffix: string): unknown {
   if (typeof value === 'string') return value.replace('{unique}', suffix);
+  if (Array.isArray(value)) return value.map((v) => resolve(v, suffix));
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v, suffix)]));
   return value;
 }
@@ -135,6 +147,7 @@ describe('authorization matrix (security.md Z1/Z2)', () => {
       const idOf = (kind: FixtureKind): string => {
         if (kind === 'org') return target.org.id;
         if (kind === 'peer') return target.peer.id;
+        if (kind in target.care) return target.care[kind as CareFixtureKind];
         return ownership === 'own' && caller ? caller.row.id : target.peer.id;
       };
       const [method, pattern] = cell.row.route.split(' ') as [string, string];

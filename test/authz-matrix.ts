@@ -13,11 +13,13 @@
  *   - `fresh: true` when the call changes what other cells rely on (deletes, role changes).
  *   - Every 404 in an `other` cell is also compared byte-for-byte with the 404 of a random id.
  */
+import type { CareFixtureKind } from '@app/testing';
+
 export type MatrixRole = 'anon' | 'invited' | 'staff' | 'orgAdmin' | 'superAdmin';
 export const MATRIX_ROLES: readonly MatrixRole[] = ['anon', 'invited', 'staff', 'orgAdmin', 'superAdmin'];
 
 /** `org`: the org; `peer`: a staff member of it (not the caller); `self`: the caller (own) or the org's staff member (other). */
-export type FixtureKind = 'org' | 'peer' | 'self';
+export type FixtureKind = 'org' | 'peer' | 'self' | CareFixtureKind;
 
 export type Expectations = Partial<Record<MatrixRole, number>>;
 
@@ -54,6 +56,17 @@ export const AUTHZ_MATRIX: readonly MatrixRow[] = [
   { route: 'POST /v1/auth/set-password-for-sso', access: 'public', body: {}, own: { anon: 400 } },
   { route: 'GET /v1/auth/verify-email', access: 'public', own: { anon: 400 } },
   { route: 'POST /v1/auth/verify-email', access: 'public', body: {}, own: { anon: 400 } },
+
+  // S6 the caller's own sessions. The id below is a caregiver's (never a session of the caller):
+  // someone else's or a missing session answers the same 404.
+  { route: 'GET /v1/auth/sessions', access: 'bearer', own: { ...ALL_401, invited: 200, staff: 200, orgAdmin: 200, superAdmin: 200 } },
+  {
+    route: 'DELETE /v1/auth/sessions/:sessionId',
+    access: 'bearer',
+    params: { sessionId: 'peer' },
+    own: { ...ALL_401, invited: 404, staff: 404, orgAdmin: 404, superAdmin: 404 },
+    other: { invited: 404, staff: 404, orgAdmin: 404, superAdmin: 404 },
+  },
 
   // §2.2 phone verification — any signed-in account, for itself.
   {
@@ -214,6 +227,14 @@ export const AUTHZ_MATRIX: readonly MatrixRow[] = [
     other: { invited: 403, staff: 404, orgAdmin: 404, superAdmin: 204 },
   },
   {
+    // S6: an orgAdmin ends a member's sessions (peer has none here: the call is idempotent).
+    route: 'DELETE /v1/caregivers/:caregiverId/sessions',
+    access: 'bearer',
+    params: { caregiverId: 'peer' },
+    own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 204, superAdmin: 204 },
+    other: { invited: 403, staff: 403, orgAdmin: 404, superAdmin: 204 },
+  },
+  {
     route: 'GET /v1/caregivers/:caregiverId/patients',
     access: 'bearer',
     params: { caregiverId: 'peer' },
@@ -222,22 +243,334 @@ export const AUTHZ_MATRIX: readonly MatrixRow[] = [
     other: { invited: 403, staff: 404, orgAdmin: 404, superAdmin: 403 },
   },
 
-  // Audit log (@app/audit): orgAdmin of the org or superAdmin. NOTE: another org's id in `orgId`
-  // answers 403 (audited as cross_tenant) there, not 404 — flagged to the audit owner.
+  // Audit log (@app/audit): orgAdmin of the org or superAdmin; another org's id in `orgId` answers
+  // an orgAdmin 404 like a missing org (audited as cross_tenant).
   {
     route: 'GET /v1/audit/entries',
     access: 'bearer',
     query: { orgId: 'org' },
     own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 200, superAdmin: 200 },
-    other: { invited: 403, staff: 403, orgAdmin: 403, superAdmin: 200 },
+    other: { invited: 403, staff: 403, orgAdmin: 404, superAdmin: 200 },
   },
   {
     route: 'GET /v1/audit/entries/export',
     access: 'bearer',
     query: { orgId: 'org' },
     own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 200, superAdmin: 200 },
-    other: { invited: 403, staff: 403, orgAdmin: 403, superAdmin: 200 },
+    other: { invited: 403, staff: 403, orgAdmin: 404, superAdmin: 200 },
   },
+
+  // §2.7 patients (care records). superAdmin has no implicit PHI access; staff act only on
+  // patients assigned to them (the fixture patient is assigned to the org's staff caller).
+  {
+    route: 'POST /v1/patients',
+    access: 'bearer',
+    body: { name: 'Matrix {unique}', email: 'matrix-{unique}@example.test', phone: '+16045550123' },
+    own: { ...ALL_401, invited: 403, staff: 201, orgAdmin: 201, superAdmin: 403 },
+  },
+  { route: 'GET /v1/patients', access: 'bearer', own: { ...ALL_401, invited: 403, staff: 200, orgAdmin: 200, superAdmin: 403 } },
+  { route: 'GET /v1/patients/unassigned', access: 'bearer', own: { ...ALL_401, invited: 403, staff: 200, orgAdmin: 200, superAdmin: 403 } },
+  {
+    route: 'POST /v1/patients/assign-unassigned',
+    access: 'bearer',
+    body: { caregiverId: '00000000-0000-4000-8000-000000000000', patientIds: [] },
+    own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 400, superAdmin: 403 },
+  },
+  {
+    route: 'GET /v1/patients/:patientId',
+    access: 'bearer',
+    params: { patientId: 'patient' },
+    own: { ...ALL_401, invited: 403, staff: 200, orgAdmin: 200, superAdmin: 403 },
+    other: { invited: 403, staff: 404, orgAdmin: 404, superAdmin: 403 },
+  },
+  {
+    route: 'PATCH /v1/patients/:patientId',
+    access: 'bearer',
+    params: { patientId: 'patient' },
+    body: { notes: 'Matrix {unique}' },
+    own: { ...ALL_401, invited: 403, staff: 200, orgAdmin: 200, superAdmin: 403 },
+    other: { invited: 403, staff: 404, orgAdmin: 404, superAdmin: 403 },
+  },
+  {
+    route: 'DELETE /v1/patients/:patientId',
+    access: 'bearer',
+    fresh: true,
+    params: { patientId: 'patient' },
+    own: { ...ALL_401, invited: 403, staff: 204, orgAdmin: 204, superAdmin: 403 },
+    other: { invited: 403, staff: 404, orgAdmin: 404, superAdmin: 403 },
+  },
+  {
+    route: 'POST /v1/patients/:patientId/avatar',
+    access: 'bearer',
+    params: { patientId: 'patient' },
+    avatar: true,
+    own: { ...ALL_401, invited: 403, staff: 200, orgAdmin: 200, superAdmin: 403 },
+    other: { invited: 403, staff: 404, orgAdmin: 404, superAdmin: 403 },
+  },
+  {
+    route: 'PATCH /v1/patients/:patientId/avatar',
+    access: 'bearer',
+    params: { patientId: 'patient' },
+    avatar: true,
+    own: { ...ALL_401, invited: 403, staff: 200, orgAdmin: 200, superAdmin: 403 },
+    other: { invited: 403, staff: 404, orgAdmin: 404, superAdmin: 403 },
+  },
+  {
+    route: 'POST /v1/patients/:patientId/caregivers/:caregiverId',
+    access: 'bearer',
+    params: { patientId: 'patient', caregiverId: 'peer' },
+    own: { ...ALL_401, invited: 403, staff: 200, orgAdmin: 200, superAdmin: 403 },
+    other: { invited: 403, staff: 404, orgAdmin: 404, superAdmin: 403 },
+  },
+  {
+    route: 'DELETE /v1/patients/:patientId/caregivers/:caregiverId',
+    access: 'bearer',
+    params: { patientId: 'patient', caregiverId: 'peer' },
+    own: { ...ALL_401, invited: 403, staff: 200, orgAdmin: 200, superAdmin: 403 },
+    other: { invited: 403, staff: 404, orgAdmin: 404, superAdmin: 403 },
+  },
+  {
+    route: 'GET /v1/patients/:patientId/caregivers',
+    access: 'bearer',
+    params: { patientId: 'patient' },
+    own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 200, superAdmin: 403 },
+    other: { invited: 403, staff: 403, orgAdmin: 404, superAdmin: 403 },
+  },
+  {
+    route: 'GET /v1/patients/:patientId/conversations',
+    access: 'bearer',
+    params: { patientId: 'patient' },
+    own: { ...ALL_401, invited: 403, staff: 200, orgAdmin: 200, superAdmin: 403 },
+    other: { invited: 403, staff: 404, orgAdmin: 404, superAdmin: 403 },
+  },
+
+  // §2.8 schedules — access follows the patient.
+  {
+    route: 'POST /v1/schedules/patients/:patientId',
+    access: 'bearer',
+    params: { patientId: 'patient' },
+    body: { frequency: 'daily', intervals: [], time: '09:00' },
+    own: { ...ALL_401, invited: 403, staff: 201, orgAdmin: 201, superAdmin: 403 },
+    other: { invited: 403, staff: 404, orgAdmin: 404, superAdmin: 403 },
+  },
+  {
+    route: 'GET /v1/schedules/:scheduleId',
+    access: 'bearer',
+    params: { scheduleId: 'schedule' },
+    own: { ...ALL_401, invited: 403, staff: 200, orgAdmin: 200, superAdmin: 403 },
+    other: { invited: 403, staff: 404, orgAdmin: 404, superAdmin: 403 },
+  },
+  {
+    route: 'PUT /v1/schedules/:scheduleId',
+    access: 'bearer',
+    params: { scheduleId: 'schedule' },
+    body: { frequency: 'daily', intervals: [], time: '10:00' },
+    own: { ...ALL_401, invited: 403, staff: 200, orgAdmin: 200, superAdmin: 403 },
+    other: { invited: 403, staff: 404, orgAdmin: 404, superAdmin: 403 },
+  },
+  {
+    route: 'PATCH /v1/schedules/:scheduleId',
+    access: 'bearer',
+    params: { scheduleId: 'schedule' },
+    body: { time: '11:00' },
+    own: { ...ALL_401, invited: 403, staff: 200, orgAdmin: 200, superAdmin: 403 },
+    other: { invited: 403, staff: 404, orgAdmin: 404, superAdmin: 403 },
+  },
+  {
+    route: 'DELETE /v1/schedules/:scheduleId',
+    access: 'bearer',
+    fresh: true,
+    params: { scheduleId: 'schedule' },
+    own: { ...ALL_401, invited: 403, staff: 204, orgAdmin: 204, superAdmin: 403 },
+    other: { invited: 403, staff: 404, orgAdmin: 404, superAdmin: 403 },
+  },
+
+  // §2.10 conversations — creating and appending are orgAdmin-only (as before).
+  {
+    route: 'POST /v1/conversations/patient/:patientId',
+    access: 'bearer',
+    params: { patientId: 'patient' },
+    own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 201, superAdmin: 403 },
+    other: { invited: 403, staff: 403, orgAdmin: 404, superAdmin: 403 },
+  },
+  {
+    route: 'POST /v1/conversations/:conversationId',
+    access: 'bearer',
+    params: { conversationId: 'conversation' },
+    body: { role: 'patient', content: 'Matrix {unique}' },
+    own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 200, superAdmin: 403 },
+    other: { invited: 403, staff: 403, orgAdmin: 404, superAdmin: 403 },
+  },
+  {
+    route: 'GET /v1/conversations/:conversationId',
+    access: 'bearer',
+    params: { conversationId: 'conversation' },
+    own: { ...ALL_401, invited: 403, staff: 200, orgAdmin: 200, superAdmin: 403 },
+    other: { invited: 403, staff: 404, orgAdmin: 404, superAdmin: 403 },
+  },
+
+  // §2.9 alerts.
+  {
+    route: 'POST /v1/alerts',
+    access: 'bearer',
+    body: { message: 'Matrix {unique}', importance: 'low', alertType: 'system', visibility: 'allCaregivers' },
+    own: { ...ALL_401, invited: 403, staff: 201, orgAdmin: 201, superAdmin: 403 },
+  },
+  { route: 'GET /v1/alerts', access: 'bearer', own: { ...ALL_401, invited: 403, staff: 200, orgAdmin: 200, superAdmin: 403 } },
+  {
+    route: 'POST /v1/alerts/markAsRead',
+    access: 'bearer',
+    body: { alertIds: [] },
+    own: { ...ALL_401, invited: 403, staff: 200, orgAdmin: 200, superAdmin: 403 },
+  },
+  {
+    route: 'POST /v1/alerts/markAsRead/:alertId',
+    access: 'bearer',
+    params: { alertId: 'alert' },
+    own: { ...ALL_401, invited: 403, staff: 200, orgAdmin: 200, superAdmin: 403 },
+    other: { invited: 403, staff: 404, orgAdmin: 404, superAdmin: 403 },
+  },
+  {
+    route: 'GET /v1/alerts/:alertId',
+    access: 'bearer',
+    params: { alertId: 'alert' },
+    own: { ...ALL_401, invited: 403, staff: 200, orgAdmin: 200, superAdmin: 403 },
+    other: { invited: 403, staff: 404, orgAdmin: 404, superAdmin: 403 },
+  },
+  {
+    route: 'PATCH /v1/alerts/:alertId',
+    access: 'bearer',
+    params: { alertId: 'alert' },
+    body: { importance: 'high' },
+    own: { ...ALL_401, invited: 403, staff: 200, orgAdmin: 200, superAdmin: 403 },
+    other: { invited: 403, staff: 404, orgAdmin: 404, superAdmin: 403 },
+  },
+  {
+    route: 'DELETE /v1/alerts/:alertId',
+    access: 'bearer',
+    fresh: true,
+    params: { alertId: 'alert' },
+    own: { ...ALL_401, invited: 403, staff: 204, orgAdmin: 204, superAdmin: 403 },
+    other: { invited: 403, staff: 404, orgAdmin: 404, superAdmin: 403 },
+  },
+
+  // §3.14 emergency phrases — orgAdmin: own org's rows; superAdmin: platform-wide rows only.
+  {
+    route: 'POST /v1/emergency-phrases',
+    access: 'bearer',
+    body: { phrase: 'Matrix {unique}', language: 'en', severity: 'HIGH', category: 'Medical', pattern: 'matrix' },
+    own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 201, superAdmin: 201 },
+  },
+  { route: 'GET /v1/emergency-phrases', access: 'bearer', own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 200, superAdmin: 200 } },
+  {
+    // The fixture id is not a language: a 400 once the caller may read phrases.
+    route: 'GET /v1/emergency-phrases/language/:language',
+    access: 'bearer',
+    own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 400, superAdmin: 400 },
+  },
+  {
+    route: 'POST /v1/emergency-phrases/test-pattern',
+    access: 'bearer',
+    body: { pattern: 'fell', testText: 'I fell' },
+    own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 200, superAdmin: 200 },
+  },
+  {
+    route: 'GET /v1/emergency-phrases/:phraseId',
+    access: 'bearer',
+    params: { phraseId: 'phrase' },
+    own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 200, superAdmin: 404 },
+    other: { invited: 403, staff: 403, orgAdmin: 404, superAdmin: 404 },
+  },
+  {
+    route: 'PATCH /v1/emergency-phrases/:phraseId',
+    access: 'bearer',
+    params: { phraseId: 'phrase' },
+    body: { description: 'Matrix {unique}' },
+    own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 200, superAdmin: 404 },
+    other: { invited: 403, staff: 403, orgAdmin: 404, superAdmin: 404 },
+  },
+  {
+    route: 'PATCH /v1/emergency-phrases/:phraseId/toggle',
+    access: 'bearer',
+    params: { phraseId: 'phrase' },
+    own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 200, superAdmin: 404 },
+    other: { invited: 403, staff: 403, orgAdmin: 404, superAdmin: 404 },
+  },
+  {
+    route: 'DELETE /v1/emergency-phrases/:phraseId',
+    access: 'bearer',
+    fresh: true,
+    params: { phraseId: 'phrase' },
+    own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 204, superAdmin: 404 },
+    other: { invited: 403, staff: 403, orgAdmin: 404, superAdmin: 404 },
+  },
+
+  // §2.12 invoices (@app/billing) — orgAdmin with a verified e-mail; patient routes follow the
+  // patient (superAdmin: no PHI). The fixture patient has no usage yet: invoicing answers 404
+  // `No uncharged conversations found`.
+  {
+    route: 'POST /v1/payments/patients/:patientId/invoices',
+    access: 'bearer',
+    params: { patientId: 'patient' },
+    own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 404, superAdmin: 403 },
+    other: { invited: 403, staff: 403, orgAdmin: 404, superAdmin: 403 },
+  },
+  {
+    route: 'GET /v1/payments/patients/:patientId/invoices',
+    access: 'bearer',
+    params: { patientId: 'patient' },
+    own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 200, superAdmin: 403 },
+    other: { invited: 403, staff: 403, orgAdmin: 404, superAdmin: 403 },
+  },
+  {
+    route: 'GET /v1/payments/orgs/:orgId/invoices',
+    access: 'bearer',
+    params: { orgId: 'org' },
+    own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 200, superAdmin: 200 },
+    other: { invited: 403, staff: 403, orgAdmin: 404, superAdmin: 200 },
+  },
+  {
+    route: 'GET /v1/payments/orgs/:orgId/unbilled-costs',
+    access: 'bearer',
+    params: { orgId: 'org' },
+    own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 200, superAdmin: 200 },
+    other: { invited: 403, staff: 403, orgAdmin: 404, superAdmin: 200 },
+  },
+
+  // §2.13 payment methods — the matrix app has no Stripe keys: allowed callers get 503 after the
+  // org/method checks (404 first). The method id is a caregiver's: never a payment method (404).
+  {
+    route: 'POST /v1/payment-methods/orgs/:orgId',
+    access: 'bearer',
+    params: { orgId: 'org' },
+    body: { paymentMethodId: 'pm_matrix' },
+    own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 503, superAdmin: 503 },
+    other: { invited: 403, staff: 403, orgAdmin: 404, superAdmin: 503 },
+  },
+  {
+    route: 'POST /v1/payment-methods/orgs/:orgId/setup-intent',
+    access: 'bearer',
+    params: { orgId: 'org' },
+    own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 503, superAdmin: 503 },
+    other: { invited: 403, staff: 403, orgAdmin: 404, superAdmin: 503 },
+  },
+  {
+    route: 'GET /v1/payment-methods/orgs/:orgId',
+    access: 'bearer',
+    params: { orgId: 'org' },
+    own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 503, superAdmin: 503 },
+    other: { invited: 403, staff: 403, orgAdmin: 404, superAdmin: 503 },
+  },
+  ...(['GET', 'PATCH', 'DELETE'] as const).map((method): MatrixRow => ({
+    route: `${method} /v1/payment-methods/orgs/:orgId/:paymentMethodId`,
+    access: 'bearer',
+    params: { orgId: 'org', paymentMethodId: 'peer' },
+    own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 404, superAdmin: 404 },
+    other: { invited: 403, staff: 403, orgAdmin: 404, superAdmin: 404 },
+  })),
+  // ST1 and the webhook — public; without Stripe configuration both answer 503.
+  { route: 'GET /v1/stripe/publishable-key', access: 'public', own: { anon: 503 } },
+  { route: 'POST /v1/stripe/webhook', access: 'public', body: {}, own: { anon: 503 } },
 
   // §6 test helpers — only with ENABLE_TEST_ROUTES=true (never in production).
   ...[

@@ -147,7 +147,6 @@ describe('SSO (§2.4)', () => {
       const bad = [
         await issuer.idToken({ aud: clientId, sub: 's', email: existing.email, email_verified: true }, { key: privateKey }),
         await idToken(existing.email, { aud: 'someone-else' }),
-        await idToken(existing.email, { email_verified: false }),
         await idToken(existing.email, { iss: 'https://evil.example' }),
         await idToken(existing.email, { exp: Math.floor(Date.now() / 1000) - 3600 }),
         'not-a-jwt',
@@ -157,6 +156,13 @@ describe('SSO (§2.4)', () => {
         expect(res.body.message).toBe('Invalid SSO token');
       }
       await t.http().post('/v1/sso/verify').send({ provider: 'google', token: 'nope' }).expect(401);
+      // A provider-unverified address is refused with its own message.
+      const unverified = await t
+        .http()
+        .post('/v1/sso/login')
+        .send({ provider: 'google', idToken: await idToken(existing.email, { email_verified: false }) })
+        .expect(401);
+      expect(unverified.body.error).toBe('SsoEmailUnverified');
     });
 
     it('links an existing account; set-password-for-sso needs proof of the account', async () => {

@@ -14,9 +14,7 @@ export interface VoiceLoadJob {
 }
 
 export type VoiceLoadMessage =
-  | { type: 'ready'; wsPort: number; sourcePorts: number[] }
-  | { type: 'measuring' }
-  | { type: 'done'; sent: number; sinkMessages: number };
+  { type: 'ready'; wsPort: number; sourcePorts: number[] } | { type: 'measuring' } | { type: 'done'; sent: number; sinkMessages: number };
 
 export type VoiceLoadCommand = { type: 'targets'; ports: number[] };
 
@@ -35,7 +33,11 @@ async function main(): Promise<void> {
     await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
     sockets.push(socket);
   }
-  port.postMessage({ type: 'ready', wsPort: (wss.address() as AddressInfo).port, sourcePorts: sockets.map((s) => s.address().port) } satisfies VoiceLoadMessage);
+  port.postMessage({
+    type: 'ready',
+    wsPort: (wss.address() as AddressInfo).port,
+    sourcePorts: sockets.map((s) => s.address().port),
+  } satisfies VoiceLoadMessage);
   const targets = await new Promise<number[]>((resolve) => port.once('message', (m: VoiceLoadCommand) => resolve(m.ports)));
 
   const packets = sockets.map((_, i) => {

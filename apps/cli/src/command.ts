@@ -31,7 +31,7 @@ export function parseFlags(args: string[]): { flags: Record<string, string | tru
     }
     const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
     if (inline !== undefined) flags[name] = inline;
-    else if (args[i + 1] !== undefined && !(args[i + 1]).startsWith('--')) flags[name] = args[++i];
+    else if (args[i + 1] !== undefined && !args[i + 1].startsWith('--')) flags[name] = args[++i];
     else flags[name] = true;
   }
   return { flags, positional };

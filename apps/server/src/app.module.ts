@@ -1,8 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AuditModule } from '@app/audit';
 import { AuthModule } from '@app/auth';
+import { BillingModule } from '@app/billing';
+import { ConversationsModule } from '@app/conversations';
+import { EmergencyModule } from '@app/emergency';
 import { OrgsModule } from '@app/orgs';
+import { PatientsModule } from '@app/patients';
 import { PlatformModule, type AppConfig } from '@app/platform';
+import { SchedulesModule } from '@app/schedules';
 
 /**
  * The composition root's module graph. Every process loads the same domain modules (so job and
@@ -14,7 +19,17 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config), AuditModule, OrgsModule, AuthModule.forRoot(config)],
+      imports: [
+        PlatformModule.forRoot(config),
+        AuditModule,
+        OrgsModule,
+        AuthModule.forRoot(config),
+        PatientsModule,
+        SchedulesModule,
+        ConversationsModule,
+        EmergencyModule,
+        BillingModule,
+      ],
     };
   }
 }

@@ -2,6 +2,7 @@ import { RequestMethod, type INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import compression from 'compression';
+import { raw } from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { join } from 'node:path';
@@ -34,6 +35,8 @@ export function configureApp(app: INestApplication): void {
   express.disable('x-powered-by');
   // Client IPs (rate limits, audit) come from X-Forwarded-For only behind a configured proxy.
   express.set('trust proxy', config.trustProxy);
+  // Stripe signs the exact bytes it sent: keep the webhook body raw (a Buffer), unparsed (security.md W1).
+  app.use('/v1/stripe/webhook', raw({ type: () => true, limit: '1mb' }));
   express.useBodyParser('json', { limit: '100kb' });
   express.useBodyParser('urlencoded', { limit: '100kb', extended: false });
   app.use(helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'", "'unsafe-inline'"] } } }));

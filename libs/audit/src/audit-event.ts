@@ -65,6 +65,12 @@ export const AUDIT_ACTIONS = {
   'user.update': 'A caregiver profile was updated',
   'user.delete': 'A caregiver account was deleted',
   'authz.denied': 'An authorization check denied a request (incl. cross-tenant ids answered 404)',
+  'compliance.breaches.list': 'An orgAdmin or superAdmin listed breach-log incidents',
+  'compliance.breach.update': 'A breach incident was acknowledged or marked notified (reason: the new status)',
+  'compliance.break_glass.create': 'A superAdmin opened time-boxed break-glass PHI access to an org (high)',
+  'compliance.break_glass.revoke': 'A break-glass grant was revoked early (high)',
+  'compliance.break_glass.use': 'A PHI route was reached through a break-glass grant (high; reason: break_glass_<action>)',
+  'compliance.keys.reencrypt': 'A key-rotation re-encryption pass ran (reason: complete or partial)',
 } as const satisfies Record<string, string>;
 
 export type KnownAuditAction = keyof typeof AUDIT_ACTIONS;

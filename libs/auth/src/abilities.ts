@@ -10,7 +10,7 @@ import type { AuthActor } from './actor';
  * Later domains extend the subject list and the rules here (one reviewed file), and add their
  * routes to test/authz-matrix.ts.
  */
-export const ACTIONS = ['manage', 'list', 'create', 'read', 'update', 'delete', 'invite', 'changeRole'] as const;
+export const ACTIONS = ['manage', 'list', 'create', 'read', 'update', 'delete', 'invite', 'changeRole', 'endSessions'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 export const SUBJECTS = [
@@ -54,12 +54,16 @@ export function defineAbilityFor(actor: AuthActor): AppAbility {
     case 'superAdmin':
       // Platform administration only: no implicit PHI (patients, conversations, analyses).
       can('manage', ['Org', 'Caregiver', 'EmergencyPhrase', 'AuditLog', ...BILLING]);
+      // Break-glass (Z6): an active, time-boxed grant allows reading PHI of that one org.
+      if (actor.breakGlass)
+        can(['read', 'list'], ['Patient', 'Conversation', 'MedicalAnalysis', 'Schedule', 'Alert'], { orgId: actor.breakGlass.orgId });
       break;
     case 'orgAdmin':
       can(['read', 'update', 'delete'], 'Org', { id: orgId });
-      can(['list', 'create', 'read', 'update', 'delete', 'invite', 'changeRole'], 'Caregiver', { orgId });
+      can(['list', 'create', 'read', 'update', 'delete', 'invite', 'changeRole', 'endSessions'], 'Caregiver', { orgId });
       can('manage', ['Patient', 'Schedule', 'Alert', 'MedicalAnalysis'], { orgId });
       can(['read', 'update'], 'Conversation', { orgId });
+      can('manage', 'EmergencyPhrase', { orgId });
       can('manage', BILLING, { orgId });
       break;
     case 'staff':

@@ -11,6 +11,15 @@ export interface AuthActor extends Actor {
   emailVerified: boolean;
   /** `mfa-enroll`: MFA must be enrolled before anything but /mfa/* and /auth/* is reachable. */
   restriction: 'mfa-enroll' | null;
+  /** A superAdmin's active break-glass grant (set by the guard; `orgId` is then the grant's org). */
+  breakGlass?: BreakGlassAccess;
+}
+
+/** An active break-glass grant as the permission check sees it (security.md Z6). */
+export interface BreakGlassAccess {
+  grantId: string;
+  orgId: string;
+  expiresAt: Date;
 }
 
 /**

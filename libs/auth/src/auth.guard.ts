@@ -4,6 +4,7 @@ import { ForbiddenError, RequestContext } from '@app/platform';
 import { AuditService } from '@app/audit';
 import type { Action, SubjectName } from './abilities';
 import { ALLOW_MFA_ENROLLMENT, IS_PUBLIC, REQUIRED_PERMISSIONS, type RequestWithActor } from './decorators';
+import { BreakGlassHooks } from './break-glass.hook';
 import { PermissionService } from './permission.service';
 import { SessionService } from './session.service';
 import { ThrottleService } from './throttle.service';
@@ -27,6 +28,7 @@ export class AuthGuard implements CanActivate {
     private readonly sessions: SessionService,
     private readonly permissions: PermissionService,
     private readonly audit: AuditService,
+    private readonly breakGlass: BreakGlassHooks,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -38,6 +40,7 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
 
     const actor = await this.sessions.authenticate(bearerToken(req.headers.authorization));
+    await this.breakGlass.attach(actor);
     req.actor = actor;
     const ctx = RequestContext.current();
     if (ctx) ctx.actor = actor;
@@ -56,6 +59,7 @@ export class AuthGuard implements CanActivate {
       });
       throw new ForbiddenError();
     }
+    if (required) await this.breakGlass.recordUse(actor, required.action, required.subject);
     return true;
   }
 }

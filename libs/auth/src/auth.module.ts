@@ -5,11 +5,11 @@ import { NotificationsModule } from '@app/notifications';
 import { OrgsModule } from '@app/orgs';
 import { SocketAuthRegistry, type AppConfig } from '@app/platform';
 import { AccountExtensions } from './account-extensions';
+import { BreakGlassHooks } from './break-glass.hook';
 import { AccountViews } from './account-views';
 import { AuthController } from './auth.controller';
 import { AuthGuard, AuthRateLimitGuard } from './auth.guard';
 import { AuthService } from './auth.service';
-import { AvatarStorage } from './avatar.storage';
 import { CaregiverAdminService } from './caregiver-admin.service';
 import { CaregiverController } from './caregiver.controller';
 import { CredentialRepository } from './credential.repository';
@@ -24,11 +24,14 @@ import { PasswordService } from './password.service';
 import { PermissionService } from './permission.service';
 import { PhoneVerificationController } from './phone-verification.controller';
 import { PhoneVerificationService } from './phone-verification.service';
+import { RefreshGraceStore } from './refresh-grace.store';
 import { SecretDigest } from './secret-digest';
+import { SessionController } from './session.controller';
 import { SessionRepository } from './session.repository';
 import { SessionService } from './session.service';
 import { SessionStore } from './session.store';
 import { AccessTokenSocketAuthenticator } from './socket-authenticator';
+import { SocketSessionMonitor } from './socket-session.monitor';
 import { SsoController } from './sso.controller';
 import { SsoService } from './sso.service';
 import { SuperadminService } from './superadmin';
@@ -50,6 +53,7 @@ export class AuthModule implements OnModuleInit {
       imports: [OrgsModule, CaregiversModule, NotificationsModule],
       controllers: [
         AuthController,
+        SessionController,
         MfaController,
         PhoneVerificationController,
         SsoController,
@@ -61,9 +65,9 @@ export class AuthModule implements OnModuleInit {
         { provide: APP_GUARD, useClass: AuthGuard },
         AuthRateLimitGuard,
         AccountExtensions,
+        BreakGlassHooks,
         AccountViews,
         AuthService,
-        AvatarStorage,
         CaregiverAdminService,
         CredentialRepository,
         EmailVerificationService,
@@ -74,16 +78,18 @@ export class AuthModule implements OnModuleInit {
         PasswordService,
         PermissionService,
         PhoneVerificationService,
+        RefreshGraceStore,
         SecretDigest,
         SessionRepository,
         SessionService,
         SessionStore,
         AccessTokenSocketAuthenticator,
+        SocketSessionMonitor,
         SsoService,
         SuperadminService,
         ThrottleService,
       ],
-      exports: [PermissionService, SessionService, AccountExtensions, ThrottleService, SuperadminService, PasswordService],
+      exports: [PermissionService, SessionService, AccountExtensions, BreakGlassHooks, ThrottleService, SuperadminService, PasswordService],
     };
   }
 

@@ -2,13 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '@app/audit';
 import { CaregiverService, type CaregiverRow } from '@app/caregivers';
 import { NotificationService } from '@app/notifications';
-import { DatabaseService, ForbiddenError, NotFoundError, ValidationError, type Page } from '@app/platform';
+import { AvatarStorage, DatabaseService, ForbiddenError, NotFoundError, ValidationError, type Page } from '@app/platform';
 import { AccountExtensions } from './account-extensions';
 import { AccountViews } from './account-views';
 import type { CaregiverListQueryDto, UpdateCaregiverDto } from './account.dto';
 import type { Action } from './abilities';
 import { scopeOf, type AuthActor } from './actor';
-import { AvatarStorage } from './avatar.storage';
 import { OneTimeTokenService } from './one-time-token.service';
 import { PasswordService } from './password.service';
 import { PermissionService } from './permission.service';
@@ -134,6 +133,25 @@ export class CaregiverAdminService {
       );
     });
     await this.sessions.revokeAll([row.id], 'deleted');
+  }
+
+  /**
+   * S6: an orgAdmin (or superAdmin) ends every session of an account in scope — its tokens stop
+   * working on the next request on every instance and its sockets close. Another org's account
+   * answers 404 (audited as cross-tenant) with no side effect.
+   */
+  async endSessions(actor: AuthActor, id: string): Promise<void> {
+    const row = await this.load(actor, id, 'endSessions');
+    await this.sessions.revokeAll([row.id], 'admin_terminated');
+    await this.audit.record({
+      action: 'auth.session.revoke',
+      resourceType: 'user',
+      resourceIds: [row.id],
+      orgId: row.orgId,
+      outcome: 'success',
+      reason: row.id === actor.id ? 'admin_self_all' : 'admin_terminated',
+      severity: 'warning',
+    });
   }
 
   async patients(actor: AuthActor, id: string): Promise<unknown[]> {

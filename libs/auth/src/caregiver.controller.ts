@@ -1,11 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiIdParam, IdParam, type Page } from '@app/platform';
+import { AvatarUpload, ApiIdParam, IdParam, type Page } from '@app/platform';
 import { ApiErrors } from './api-errors';
 import { CaregiverListQueryDto, ThemeDto, UpdateCaregiverDto } from './account.dto';
 import type { AuthActor } from './actor';
-import { AVATAR_MAX_BYTES } from './avatar.storage';
 import { CaregiverAdminService } from './caregiver-admin.service';
 import { Authenticated, CurrentActor, RequirePermission } from './decorators';
 import { CaregiverPageResponse, CaregiverResponse } from './responses.dto';
@@ -17,7 +15,7 @@ interface UploadedAvatar {
   mimetype: string;
 }
 
-const avatarUpload = FileInterceptor('avatar', { limits: { fileSize: AVATAR_MAX_BYTES, files: 1, fields: 5 } });
+const avatarUpload = AvatarUpload();
 const avatarBody = ApiBody({
   schema: {
     type: 'object',
@@ -120,6 +118,17 @@ export class CaregiverController {
   @ApiErrors(403, 404)
   async remove(@CurrentActor() actor: AuthActor, @IdParam('caregiverId') id: string): Promise<void> {
     await this.caregivers.remove(actor, id);
+  }
+
+  @Delete(':caregiverId/sessions')
+  @HttpCode(204)
+  @RequirePermission('endSessions', 'Caregiver')
+  @ApiIdParam('caregiverId')
+  @ApiOperation({ summary: 'End every session of a caregiver of the caller’s org (orgAdmin): next request 401, sockets closed' })
+  @ApiNoContentResponse({ description: 'No content' })
+  @ApiErrors(403, 404)
+  async endSessions(@CurrentActor() actor: AuthActor, @IdParam('caregiverId') id: string): Promise<void> {
+    await this.caregivers.endSessions(actor, id);
   }
 
   @Get(':caregiverId/patients')

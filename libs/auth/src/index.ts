@@ -23,8 +23,12 @@ export {
 export { Public, AllowMfaEnrollment, Authenticated, RequirePermission, CurrentActor, type RequestWithActor } from './decorators';
 export { PermissionService } from './permission.service';
 export { SessionService, SESSION_ABSOLUTE_MS } from './session.service';
+export { SocketSessionMonitor, SOCKET_SWEEP_INTERVAL_MS } from './socket-session.monitor';
+export { REFRESH_GRACE_MS } from './refresh-grace.store';
+export { SessionResponse } from './session.dto';
 export { AccessTokenCodec, ACCESS_TOKEN_TTL_SECONDS, deriveAccessKey, type AccessClaims } from './access-token';
 export { AccountExtensions, type AccountExtension } from './account-extensions';
+export { BreakGlassHooks, PHI_SUBJECTS, type BreakGlassLookup } from './break-glass.hook';
 export { ThrottleService, LOCKOUT_MESSAGE } from './throttle.service';
 export { PasswordService, passwordRuleProblem } from './password.service';
 export { SuperadminService, createSuperadmin } from './superadmin';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseService, type DbOrTx } from '@app/platform';
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import { authSessions, refreshTokens, type AuthSessionRow, type RefreshTokenRow } from './session.table';
 
 @Injectable()
@@ -56,6 +56,16 @@ export class SessionRepository {
       .where(and(inArray(authSessions.caregiverId, caregiverIds), isNull(authSessions.revokedAt)))
       .returning({ id: authSessions.id });
     return rows.map((r) => r.id);
+  }
+
+  /** A caregiver's sessions neither revoked nor past their absolute lifetime (live state is in Redis). */
+  async listOpen(caregiverId: string, now: Date, tx: DbOrTx = this.database.db): Promise<AuthSessionRow[]> {
+    return tx
+      .select()
+      .from(authSessions)
+      .where(and(eq(authSessions.caregiverId, caregiverId), isNull(authSessions.revokedAt), gt(authSessions.expiresAt, now)))
+      .orderBy(desc(authSessions.createdAt))
+      .limit(100);
   }
 
   async findSession(sessionId: string, tx: DbOrTx = this.database.db): Promise<AuthSessionRow | undefined> {

@@ -5,17 +5,22 @@ import {
   AppConfig,
   Clock,
   DatabaseService,
+  NotFoundError,
   RealtimePublisher,
+  RequestContext,
   ServiceUnavailableError,
   UnauthorizedError,
   type DbOrTx,
+  type SocketActivity,
 } from '@app/platform';
 import { createHash, randomBytes } from 'node:crypto';
 import { AccessTokenCodec, deriveAccessKey } from './access-token';
 import type { AuthActor } from './actor';
 import type { IssuedTokens } from './presenters';
+import { REFRESH_GRACE_MS, RefreshGraceStore } from './refresh-grace.store';
+import type { SessionResponse } from './session.dto';
 import { SessionRepository } from './session.repository';
-import { SessionStore, type SessionState } from './session.store';
+import { SessionStore, type SessionClient, type SessionState } from './session.store';
 import type { authSessions } from './session.table';
 
 /** Absolute session lifetime, whatever the activity (security.md S3). */
@@ -27,6 +32,12 @@ export function sha256(value: string): string {
 }
 
 export type SessionMethod = (typeof authSessions.$inferInsert)['method'];
+
+/** Where the request that opened a session came from (session list); bounded, no PHI. */
+function requestClient(): SessionClient {
+  const ctx = RequestContext.current();
+  return { userAgent: ctx?.userAgent?.slice(0, 256), ip: ctx?.ip?.slice(0, 64) };
+}
 
 export class SessionIdleError extends UnauthorizedError {
   constructor(maxIdleMinutes: number) {
@@ -53,6 +64,7 @@ export class SessionService {
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly realtime: RealtimePublisher,
+    private readonly grace: RefreshGraceStore,
   ) {
     this.codec = new AccessTokenCodec(deriveAccessKey(config.jwtSecret));
     this.idleMs = config.sessionIdleMinutes * 60_000;
@@ -85,6 +97,7 @@ export class SessionService {
       },
       now.getTime(),
       expiresAt.getTime(),
+      requestClient(),
     );
     const access = this.codec.sign(caregiver.id, session.id, Math.floor(now.getTime() / 1000));
     return { access, refresh: { token: refresh, expires: Math.floor(expiresAt.getTime() / 1000) } };
@@ -107,6 +120,7 @@ export class SessionService {
     }
     if (result.status === 'idle') {
       await this.sessions.revokeSession(claims.sid, 'idle').catch(() => false);
+      this.realtime.disconnectSession(claims.sid, 'session_idle');
       throw new SessionIdleError(this.idleMinutes);
     }
     if (result.status !== 'ok' || result.state.userId !== claims.sub) throw new UnauthorizedError();
@@ -121,8 +135,10 @@ export class SessionService {
   }
 
   /**
-   * Rotates a refresh token. A token already rotated (a replay: stolen or raced) revokes its whole
-   * family — every refresh and access token of that session — and answers 401.
+   * Rotates a refresh token. The same token presented again within REFRESH_GRACE_MS of its
+   * rotation (concurrent refreshes, a retry whose answer was lost) gets the same successor pair:
+   * the family rotates once. Presented after the grace (a replay: stolen or raced), it revokes the
+   * whole family — every refresh and access token of that session — and answers 401.
    */
   async refresh(
     refreshToken: string,
@@ -130,11 +146,17 @@ export class SessionService {
   ): Promise<IssuedTokens> {
     const now = this.clock.now();
     const outcome = await this.database.transaction(async (tx) => {
-      const found = await this.sessions.lockRefreshToken(sha256(refreshToken), tx);
+      const tokenHash = sha256(refreshToken);
+      const found = await this.sessions.lockRefreshToken(tokenHash, tx);
       if (!found) return { kind: 'invalid' as const };
       const { token, session } = found;
       if (session.revokedAt) return { kind: 'invalid' as const };
       if (token.rotatedAt) {
+        if (now.getTime() - token.rotatedAt.getTime() <= REFRESH_GRACE_MS) {
+          // Inside the grace: the successor issued by the first rotation (never a second one).
+          const successor = await this.grace.recall(refreshToken, tokenHash);
+          return successor ? { kind: 'ok' as const, tokens: successor } : { kind: 'invalid' as const };
+        }
         await this.sessions.revokeSession(session.id, 'refresh_reuse', tx);
         return { kind: 'reuse' as const, session };
       }
@@ -153,12 +175,15 @@ export class SessionService {
       const next = `${REFRESH_PREFIX}${randomBytes(32).toString('base64url')}`;
       await this.sessions.insertRefreshToken({ sessionId: session.id, tokenHash: sha256(next), expiresAt: session.expiresAt }, tx);
       const access = this.codec.sign(caregiver.id, session.id, Math.floor(now.getTime() / 1000));
-      return { kind: 'ok' as const, tokens: { access, refresh: { token: next, expires: Math.floor(session.expiresAt.getTime() / 1000) } } };
+      const tokens: IssuedTokens = { access, refresh: { token: next, expires: Math.floor(session.expiresAt.getTime() / 1000) } };
+      // Kept before the commit, so a concurrent refresh waiting on the row lock finds it.
+      await this.grace.remember(refreshToken, tokenHash, tokens);
+      return { kind: 'ok' as const, tokens };
     });
     if (outcome.kind === 'ok') return outcome.tokens;
     if (outcome.kind === 'reuse') {
       await this.store.revoke(outcome.session.id, outcome.session.caregiverId);
-      this.realtime.disconnectUser(outcome.session.caregiverId, 'revoked');
+      this.realtime.disconnectSession(outcome.session.id, 'revoked');
       await this.audit.record({
         action: 'auth.session.revoke',
         resourceType: 'session',
@@ -184,9 +209,86 @@ export class SessionService {
       await this.store.revoke(found.session.id, found.session.caregiverId);
       return { caregiverId: found.session.caregiverId, sessionId: found.session.id, orgId: found.session.orgId };
     });
-    // Sockets are per user (the gateway's rooms): the user's other devices reconnect with their own tokens.
-    if (ended) this.realtime.disconnectUser(ended.caregiverId, 'logout');
+    // Only this session's sockets close: the user's other sessions (devices) stay connected.
+    if (ended) this.realtime.disconnectSession(ended.sessionId, 'logout');
     return ended;
+  }
+
+  /** The caller's live sessions (S6), most recently active first; `current` marks the caller's own. */
+  async list(actor: AuthActor): Promise<SessionResponse[]> {
+    const now = this.clock.now();
+    const rows = await this.sessions.listOpen(actor.id, now);
+    const live = await this.store.peek(
+      rows.map((r) => r.id),
+      now.getTime(),
+      this.idleMs,
+    );
+    const out: SessionResponse[] = [];
+    for (const row of rows) {
+      const state = live.get(row.id);
+      if (state?.status !== 'ok' || state.userId !== actor.id) continue;
+      out.push({
+        id: row.id,
+        createdAt: row.createdAt.toISOString(),
+        lastActiveAt: new Date(state.lastActiveMs).toISOString(),
+        expiresAt: row.expiresAt.toISOString(),
+        method: row.method,
+        userAgent: state.client.userAgent ?? null,
+        ipAddress: state.client.ip ?? null,
+        current: row.id === actor.sessionId,
+      });
+    }
+    return out.sort(
+      (a, b) => b.lastActiveAt.localeCompare(a.lastActiveAt) || b.createdAt.localeCompare(a.createdAt) || a.id.localeCompare(b.id),
+    );
+  }
+
+  /**
+   * Ends one of the caller's own sessions (S6): its tokens stop working on the next request on
+   * every instance and its sockets close. Someone else's session answers exactly like a missing one.
+   */
+  async terminateOwn(actor: AuthActor, sessionId: string): Promise<void> {
+    const row = await this.sessions.findSession(sessionId);
+    const open = row && !row.revokedAt && row.expiresAt.getTime() > this.clock.now().getTime();
+    if (!row || !open || row.caregiverId !== actor.id) {
+      if (row && row.caregiverId !== actor.id) {
+        await this.audit.record({
+          action: 'auth.session.revoke',
+          resourceType: 'session',
+          resourceIds: [row.id],
+          orgId: row.orgId,
+          outcome: 'denied',
+          reason: row.orgId === actor.orgId ? 'not_owner' : 'cross_tenant',
+          severity: 'warning',
+        });
+      }
+      throw new NotFoundError('Session not found', 'SessionNotFound');
+    }
+    await this.sessions.revokeSession(row.id, 'terminated');
+    await this.store.revoke(row.id, row.caregiverId);
+    this.realtime.disconnectSession(row.id, 'revoked');
+    await this.audit.record({
+      action: 'auth.session.revoke',
+      resourceType: 'session',
+      resourceIds: [row.id],
+      orgId: row.orgId,
+      outcome: 'success',
+      reason: row.id === actor.sessionId ? 'self_current' : 'self_other',
+    });
+  }
+
+  /**
+   * A user-initiated socket event: slides the idle window like an HTTP request, or says why the
+   * session has ended (the gateway then closes the socket).
+   */
+  async socketActivity(sessionId: string, userId: string): Promise<SocketActivity> {
+    const result = await this.store.touch(sessionId, this.clock.now().getTime(), this.idleMs, true);
+    if (result.status === 'ok' && result.state.userId === userId) return { alive: true };
+    if (result.status === 'idle') {
+      await this.sessions.revokeSession(sessionId, 'idle').catch(() => false);
+      return { alive: false, reason: 'session_idle' };
+    }
+    return { alive: false, reason: result.status === 'expired' ? 'session_expired' : 'revoked' };
   }
 
   /** Ends every session of the given accounts (disable, delete, password reset, org deletion). */

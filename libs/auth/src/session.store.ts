@@ -20,6 +20,16 @@ export interface SessionState {
 
 export type TouchResult = { status: 'ok'; state: SessionState } | { status: 'missing' | 'idle' | 'expired' };
 
+/** Where a session was opened from (shown in the caller's session list; not PHI). */
+export interface SessionClient {
+  userAgent?: string;
+  ip?: string;
+}
+
+/** A session's live state as read without touching it (session list, socket idle sweep). */
+export type SessionPeek =
+  { status: 'ok'; userId: string; lastActiveMs: number; client: SessionClient } | { status: 'missing' | 'idle' | 'expired' };
+
 // KEYS[1] session hash; ARGV: now ms, idle ms, touch (1/0). Returns {code, uid, org, role, ev, restr}.
 const TOUCH_SCRIPT = `
 local s = redis.call('HMGET', KEYS[1], 'uid', 'org', 'role', 'ev', 'restr', 'last', 'abs')
@@ -53,7 +63,7 @@ export class SessionStore {
     return this.redis.key('auth', 'user-sessions', userId);
   }
 
-  async create(sessionId: string, state: SessionState, nowMs: number, absoluteExpiryMs: number): Promise<void> {
+  async create(sessionId: string, state: SessionState, nowMs: number, absoluteExpiryMs: number, client: SessionClient = {}): Promise<void> {
     await this.client
       .multi()
       .hset(this.sessionKey(sessionId), {
@@ -64,6 +74,8 @@ export class SessionStore {
         restr: state.restriction ?? '',
         last: String(nowMs),
         abs: String(absoluteExpiryMs),
+        ua: client.userAgent ?? '',
+        ip: client.ip ?? '',
       })
       .expire(this.sessionKey(sessionId), GC_SECONDS)
       .sadd(this.userKey(state.userId), sessionId)
@@ -89,6 +101,31 @@ export class SessionStore {
         restriction: restr === 'mfa-enroll' ? 'mfa-enroll' : null,
       },
     };
+  }
+
+  /** Reads sessions' state against the idle and absolute limits without sliding or deleting anything. */
+  async peek(sessionIds: string[], nowMs: number, idleMs: number): Promise<Map<string, SessionPeek>> {
+    const out = new Map<string, SessionPeek>();
+    if (sessionIds.length === 0) return out;
+    const multi = this.client.multi();
+    for (const sid of sessionIds) multi.hmget(this.sessionKey(sid), 'uid', 'last', 'abs', 'ua', 'ip');
+    const replies = (await multi.exec()) ?? [];
+    sessionIds.forEach((sid, i) => {
+      const [err, value] = replies[i] ?? [null, null];
+      if (err) throw err;
+      const [uid, last, abs, ua, ip] = (value ?? []) as Array<string | null>;
+      if (!uid || !last || !abs) out.set(sid, { status: 'missing' });
+      else if (nowMs > Number(abs)) out.set(sid, { status: 'expired' });
+      else if (nowMs - Number(last) > idleMs) out.set(sid, { status: 'idle' });
+      else
+        out.set(sid, {
+          status: 'ok',
+          userId: uid,
+          lastActiveMs: Number(last),
+          client: { userAgent: ua || undefined, ip: ip || undefined },
+        });
+    });
+    return out;
   }
 
   async revoke(sessionId: string, userId?: string): Promise<void> {

@@ -103,11 +103,18 @@ export class SsoService {
         ? this.config.sso.google.issuers.includes(String(payload.iss))
         : String(payload.iss) ===
           this.config.sso.microsoft.issuer.replace('{tenantid}', typeof payload.tid === 'string' ? payload.tid : '');
-    const email =
-      typeof payload.email === 'string' ? payload.email : typeof payload.preferred_username === 'string' ? payload.preferred_username : '';
-    // Google states whether it verified the address; an unverified address proves nothing.
-    const emailOk = provider === 'microsoft' || payload.email_verified === true;
-    if (!issuerOk || !payload.sub || !email.includes('@') || !emailOk) throw new UnauthorizedError('Invalid SSO token', 'InvalidSsoToken');
+    if (!issuerOk || !payload.sub) throw new UnauthorizedError('Invalid SSO token', 'InvalidSsoToken');
+    // The token's e-mail identifies the account, so it counts only when the provider vouches for
+    // it: Google's `email_verified`, Microsoft's `email_verified` or `xms_edov` (the e-mail
+    // domain's owner is verified). `preferred_username` is never an e-mail proof.
+    const email = typeof payload.email === 'string' ? payload.email : '';
+    const emailVerified = payload.email_verified === true || (provider === 'microsoft' && payload.xms_edov === true);
+    if (!email.includes('@') || !emailVerified) {
+      throw new UnauthorizedError(
+        'The SSO provider has not verified the e-mail address of this account; sign in with a verified address.',
+        'SsoEmailUnverified',
+      );
+    }
     return {
       provider,
       subject: payload.sub,

@@ -19,9 +19,9 @@ import { OutboxSmsTransport, TwilioSmsTransport } from './sms.drivers';
       provide: SmsTransport,
       inject: [AppConfig],
       useFactory: (config: AppConfig): SmsTransport => {
-        const { accountSid, authToken, fromNumber } = config.twilio;
+        const { accountSid, authToken, fromNumber, apiBaseUrl } = config.twilio;
         return accountSid && authToken && fromNumber
-          ? new TwilioSmsTransport({ accountSid, authToken, fromNumber })
+          ? new TwilioSmsTransport({ accountSid, authToken, fromNumber, apiBaseUrl })
           : new OutboxSmsTransport(config.dataDir);
       },
     },

@@ -7,7 +7,19 @@ import type { TenantScope } from './tenant-scope';
 export type OrgInsert = Pick<NewOrgRow, 'name' | 'timezone' | 'callRetrySettings'> &
   Partial<Pick<NewOrgRow, 'email' | 'phone' | 'isEmailVerified' | 'logo' | 'avatar'>>;
 export type OrgPatch = Partial<
-  Pick<NewOrgRow, 'name' | 'email' | 'phone' | 'logo' | 'avatar' | 'timezone' | 'callRetrySettings' | 'isEmailVerified' | 'requireMfa'>
+  Pick<
+    NewOrgRow,
+    | 'name'
+    | 'email'
+    | 'phone'
+    | 'logo'
+    | 'avatar'
+    | 'timezone'
+    | 'callRetrySettings'
+    | 'isEmailVerified'
+    | 'requireMfa'
+    | 'stripeCustomerId'
+  >
 >;
 export type OrgSortField = 'name' | 'email' | 'createdAt';
 

@@ -112,7 +112,11 @@ export class OrgService {
   }
 
   /** Internal (trusted) field updates, e.g. marking the org e-mail verified or setting an avatar. */
-  async patchTrusted(id: string, patch: Pick<OrgPatch, 'isEmailVerified' | 'avatar' | 'phone'>, tx?: DbOrTx): Promise<void> {
+  async patchTrusted(
+    id: string,
+    patch: Pick<OrgPatch, 'isEmailVerified' | 'avatar' | 'phone' | 'stripeCustomerId'>,
+    tx?: DbOrTx,
+  ): Promise<void> {
     await this.orgs.update({ kind: 'org', orgId: id }, id, patch, tx);
   }
 

@@ -18,6 +18,7 @@ export * from './health/health.service';
 export * from './http/pagination';
 export * from './http/id-param';
 export * from './http/validation';
+export * from './http/avatar.storage';
 export * from './logging/redaction';
 export * from './logging/logging.module';
 export * from './queue/jobs';

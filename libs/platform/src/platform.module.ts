@@ -9,6 +9,7 @@ import { QueueModule } from './queue/queue.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { RedisModule } from './redis/redis.module';
 import { Clock } from './clock';
+import { AvatarStorage } from './http/avatar.storage';
 import { FieldCipher } from './crypto/field-cipher';
 
 /** Infrastructure every domain relies on; imported once by the composition roots. */
@@ -27,8 +28,8 @@ export class PlatformModule implements NestModule {
         RealtimeModule.forRoot({ gateway: config.hasRole('api') }),
         HealthModule,
       ],
-      providers: [Clock, FieldCipher],
-      exports: [Clock, FieldCipher],
+      providers: [Clock, AvatarStorage, FieldCipher],
+      exports: [Clock, AvatarStorage, FieldCipher],
     };
   }
 

@@ -40,8 +40,20 @@ export class AppConfig {
     dialTemplate: string;
   };
   readonly rtp!: { host: string; portMin: number; portMax: number };
-  readonly twilio!: { accountSid: string | undefined; authToken: string | undefined; fromNumber: string | undefined };
-  readonly stripe!: { secretKey: string | undefined; publishableKey: string | undefined; webhookSecret: string | undefined };
+  readonly twilio!: {
+    accountSid: string | undefined;
+    authToken: string | undefined;
+    fromNumber: string | undefined;
+    /** Twilio REST base URL (TWILIO_API_BASE_URL; tests point it at a local fake). */
+    apiBaseUrl: string;
+  };
+  readonly stripe!: {
+    secretKey: string | undefined;
+    publishableKey: string | undefined;
+    webhookSecret: string | undefined;
+    /** Stripe API base URL (STRIPE_API_BASE_URL; https only in production; tests point it at a local fake). */
+    apiBaseUrl: string;
+  };
   readonly enableTestRoutes!: boolean;
   readonly authRateLimitPerMinute!: number;
   readonly loginMaxFailures!: number;

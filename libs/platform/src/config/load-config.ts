@@ -151,7 +151,8 @@ function parseAuditOrigin(reader: EnvReader, publicUrl: string): string {
     // PUBLIC_URL's own problem is already reported.
   }
   const origin = reader.string('AUDIT_ORIGIN', `${host}/bianca-audit`);
-  if (!/^[!-*,-~]{1,255}$/.test(origin)) reader.problems.push('AUDIT_ORIGIN must be 1-255 printable ASCII characters without spaces or "+"');
+  if (!/^[!-*,-~]{1,255}$/.test(origin))
+    reader.problems.push('AUDIT_ORIGIN must be 1-255 printable ASCII characters without spaces or "+"');
   return origin;
 }
 
@@ -188,7 +189,8 @@ export function loadConfig(env: Env, options: { cwd?: string } = {}): AppConfig 
     const jwt = reader.raw('JWT_SECRET');
     if (jwt && jwt.length < 32) reader.problems.push('JWT_SECRET must be at least 32 characters in production');
     if (reader.bool('ENABLE_TEST_ROUTES', false)) reader.problems.push('ENABLE_TEST_ROUTES=true is refused in production');
-    if (!reader.raw('AUDIT_SIGNING_KEY')) reader.problems.push('production requires AUDIT_SIGNING_KEY (Ed25519 PKCS8 PEM or base64) to be set');
+    if (!reader.raw('AUDIT_SIGNING_KEY'))
+      reader.problems.push('production requires AUDIT_SIGNING_KEY (Ed25519 PKCS8 PEM or base64) to be set');
   }
 
   let jwtSecret = reader.raw('JWT_SECRET');
@@ -260,11 +262,13 @@ export function loadConfig(env: Env, options: { cwd?: string } = {}): AppConfig 
       accountSid: reader.raw('TWILIO_ACCOUNT_SID'),
       authToken: reader.raw('TWILIO_AUTH_TOKEN'),
       fromNumber: reader.raw('TWILIO_FROM_NUMBER'),
+      apiBaseUrl: reader.url('TWILIO_API_BASE_URL', production ? ['https:'] : ['http:', 'https:'], 'https://api.twilio.com') as string,
     },
     stripe: {
       secretKey: reader.raw('STRIPE_SECRET_KEY'),
       publishableKey: reader.raw('STRIPE_PUBLISHABLE_KEY'),
       webhookSecret: reader.raw('STRIPE_WEBHOOK_SECRET'),
+      apiBaseUrl: reader.url('STRIPE_API_BASE_URL', production ? ['https:'] : ['http:', 'https:'], 'https://api.stripe.com') as string,
     },
     enableTestRoutes: reader.bool('ENABLE_TEST_ROUTES', false),
     authRateLimitPerMinute: reader.int('AUTH_RATE_LIMIT_PER_MINUTE', 60, 1, 100000),

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig, ValidationError } from '@app/platform';
+import { FileInterceptor } from '@nestjs/platform-express';
+import { AppConfig } from '../config/app-config';
+import { ValidationError } from '../errors/domain-error';
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -16,7 +18,10 @@ export function sniffImage(data: Buffer): 'jpg' | 'png' | 'gif' | 'webp' | undef
   return undefined;
 }
 
-/** Avatars under DATA_DIR/uploads with random names, served at PUBLIC_URL/uploads/<name>. */
+/**
+ * Avatars (caregivers, patients) under DATA_DIR/uploads with random names, served at
+ * PUBLIC_URL/uploads/<name>. Size and type are checked on the bytes, not the declared type.
+ */
 @Injectable()
 export class AvatarStorage {
   constructor(private readonly config: AppConfig) {}
@@ -32,4 +37,9 @@ export class AvatarStorage {
     await writeFile(join(dir, name), file.buffer, { mode: 0o644 });
     return `${this.config.publicUrl}/uploads/${name}`;
   }
+}
+
+/** The multipart interceptor for an `avatar` upload: one file, size-capped before it is buffered. */
+export function AvatarUpload(): ReturnType<typeof FileInterceptor> {
+  return FileInterceptor('avatar', { limits: { fileSize: AVATAR_MAX_BYTES, files: 1, fields: 5 } });
 }

@@ -24,7 +24,9 @@ describe('pagination helpers', () => {
 
   it('rejects sorting by a field that is not allowed (e.g. a secret or encrypted column)', () => {
     expect(() => parseSort('passwordHash:asc', ['name'] as const, [])).toThrow(ValidationError);
-    expect(() => parseSort('passwordHash:asc', ['name'] as const, [])).toThrow('sortBy field "passwordHash" is not allowed; use one of name');
+    expect(() => parseSort('passwordHash:asc', ['name'] as const, [])).toThrow(
+      'sortBy field "passwordHash" is not allowed; use one of name',
+    );
   });
 
   it('builds the contract envelope', () => {

@@ -22,7 +22,10 @@ describe('log redaction', () => {
 
   it('censors PHI and credential fields in logged objects', () => {
     const { logger, lines } = capture();
-    logger.info({ patient: { name: 'ZZCANARY Ada', phone: '+15550100001' }, password: 'hunter22', req: { headers: { authorization: 'Bearer x' } } }, 'm');
+    logger.info(
+      { patient: { name: 'ZZCANARY Ada', phone: '+15550100001' }, password: 'hunter22', req: { headers: { authorization: 'Bearer x' } } },
+      'm',
+    );
     const out = lines().join('');
     expect(out).not.toContain('ZZCANARY');
     expect(out).not.toContain('+15550100001');

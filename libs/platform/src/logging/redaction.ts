@@ -78,7 +78,11 @@ export function serializeError(err: unknown, depth = 0): SerializedError {
     // Errors from another realm or library fail `instanceof`; keep their name and message.
     const like = err as { name?: unknown; message?: unknown; code?: unknown } | null;
     if (like && typeof like === 'object' && typeof like.message === 'string') {
-      return { type: typeof like.name === 'string' ? like.name : 'Error', message: scrubMessage(like.message), code: typeof like.code === 'string' ? like.code : undefined };
+      return {
+        type: typeof like.name === 'string' ? like.name : 'Error',
+        message: scrubMessage(like.message),
+        code: typeof like.code === 'string' ? like.code : undefined,
+      };
     }
     return { type: typeof err, message: '[non-error thrown]' };
   }

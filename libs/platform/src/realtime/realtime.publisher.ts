@@ -2,7 +2,7 @@ import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
 import { RedisService } from '../redis/redis.service';
-import { orgRoom, userRoom, type RealtimeEventName, type RealtimeEvents } from './realtime.types';
+import { orgRoom, sessionRoom, userRoom, type RealtimeEventName, type RealtimeEvents, type SocketPrincipal } from './realtime.types';
 
 /**
  * How domains push to dashboards: typed events to an org's or a user's room, across instances
@@ -42,6 +42,21 @@ export class RealtimePublisher implements OnApplicationShutdown {
     const room = this.io().in(userRoom(userId));
     room.emit('session.revoked', { reason });
     room.disconnectSockets(true);
+  }
+
+  /** Ends the sockets of one login session on every instance (its logout or revocation); the user's other sessions stay. */
+  disconnectSession(sessionId: string, reason: string): void {
+    const room = this.io().in(sessionRoom(sessionId));
+    room.emit('session.revoked', { reason });
+    room.disconnectSockets(true);
+  }
+
+  /** Session ids of the sockets connected to this instance (for idle sweeps); none outside the `api` role. */
+  async localSessionIds(): Promise<string[]> {
+    if (!this.server) return [];
+    const sockets = await this.server.local.fetchSockets();
+    const ids = sockets.map((s) => (s.data as { principal?: SocketPrincipal }).principal?.sessionId);
+    return [...new Set(ids.filter((id): id is string => typeof id === 'string'))];
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -15,7 +15,12 @@ export interface SocketPrincipal {
   userId: string;
   orgId: string | null;
   role: string;
+  /** The login session behind the socket; joins `session:<id>` so one session can be ended alone. */
+  sessionId?: string;
 }
+
+/** Whether a socket's session is still live after a user-initiated event (heartbeats never reach this). */
+export type SocketActivity = { alive: true } | { alive: false; reason: string };
 
 export interface SocketHandshake {
   auth: Record<string, unknown>;
@@ -30,7 +35,10 @@ export interface SocketHandshake {
  */
 export interface SocketAuthenticator {
   authenticate(handshake: SocketHandshake): Promise<SocketPrincipal | null>;
+  /** Called for every event a client emits: slides the session's idle window, or says why it ended. */
+  activity?(principal: SocketPrincipal): Promise<SocketActivity>;
 }
 
 export const orgRoom = (orgId: string): string => `org:${orgId}`;
 export const userRoom = (userId: string): string => `user:${userId}`;
+export const sessionRoom = (sessionId: string): string => `session:${sessionId}`;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { SocketAuthenticator, SocketHandshake, SocketPrincipal } from './realtime.types';
+import type { SocketActivity, SocketAuthenticator, SocketHandshake, SocketPrincipal } from './realtime.types';
 
 /** Holds the socket authenticator the identity module plugs in; denies all until then. */
 @Injectable()
@@ -12,5 +12,10 @@ export class SocketAuthRegistry {
 
   async authenticate(handshake: SocketHandshake): Promise<SocketPrincipal | null> {
     return this.authenticator ? this.authenticator.authenticate(handshake) : null;
+  }
+
+  /** A client event on an authenticated socket; without an activity hook the socket stays as it is. */
+  async activity(principal: SocketPrincipal): Promise<SocketActivity> {
+    return this.authenticator?.activity ? this.authenticator.activity(principal) : { alive: true };
   }
 }
