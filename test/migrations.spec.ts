@@ -1,7 +1,8 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import { expectedMigrations, migrationsFolder, PgliteConnection, queryRows } from '@app/platform';
+import { acquireDirectoryLock, expectedMigrations, migrationsFolder, PgliteConnection, queryRows } from '@app/platform';
 import { createTestDatabase } from '@app/testing';
 
 describe('migrations', () => {
@@ -39,5 +40,21 @@ describe('migrations', () => {
     } finally {
       await database.drop();
     }
+  });
+});
+
+describe('embedded database directory', () => {
+  it('is opened by one process at a time, with a clear message for the second', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'bianca-pglite-')), 'pgdata');
+    const release = acquireDirectoryLock(dir);
+    try {
+      // A lock held by a live process (this one) refuses a second opener.
+      await expect(PgliteConnection.open(dir)).rejects.toThrow(/is in use by process \d+ \(PGlite allows one process\)/);
+    } finally {
+      release();
+    }
+    const connection = await PgliteConnection.open(dir);
+    await connection.close();
+    rmSync(join(dir, '..'), { recursive: true, force: true });
   });
 });

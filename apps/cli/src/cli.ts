@@ -57,7 +57,7 @@ export async function runCli(argv: string[], env: Env, io: CliIo, commands: read
     out: io.out,
     err: io.err,
     app: async () => {
-      context ??= await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error', 'warn'] });
+      context ??= await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: false, abortOnError: false });
       return context;
     },
   };

@@ -9,7 +9,7 @@ export * from './context/request-context';
 export * from './database/database.types';
 export * from './database/database.service';
 export * from './database/database.module';
-export { PgliteConnection } from './database/pglite-connection';
+export { PgliteConnection, acquireDirectoryLock } from './database/pglite-connection';
 export { PostgresConnection } from './database/postgres-connection';
 export { expectedMigrations, queryRows } from './database/migrations';
 export * from './errors/domain-error';
