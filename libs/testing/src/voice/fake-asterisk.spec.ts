@@ -23,7 +23,9 @@ describe('FakeAsterisk', () => {
 
   it('validates externalMedia like Asterisk does and publishes its RTP address as channel variables', async () => {
     expect((await call('POST', '/channels/externalMedia?app=bianca&format=ulaw')).status).toBe(400); // no external_host
-    expect((await call('POST', '/channels/externalMedia?app=bianca&format=ulaw&external_host=127.0.0.1:4000&direction=read')).status).toBe(400);
+    expect((await call('POST', '/channels/externalMedia?app=bianca&format=ulaw&external_host=127.0.0.1:4000&direction=read')).status).toBe(
+      400,
+    );
     const ok = await call('POST', '/channels/externalMedia?app=bianca&format=ulaw&external_host=127.0.0.1:4000&channelId=m1');
     expect(ok.status).toBe(200);
     const channel = (await ok.json()) as { id: string; name: string; channelvars: Record<string, string> };
@@ -33,7 +35,9 @@ describe('FakeAsterisk', () => {
     expect(port).toBeGreaterThan(0);
     const variable = (await (await call('GET', '/channels/m1/variable?variable=UNICASTRTP_LOCAL_PORT')).json()) as { value: string };
     expect(Number(variable.value)).toBe(port);
-    expect((await call('POST', '/channels/externalMedia?app=bianca&format=ulaw&external_host=127.0.0.1:4000&channelId=m1')).status).toBe(409);
+    expect((await call('POST', '/channels/externalMedia?app=bianca&format=ulaw&external_host=127.0.0.1:4000&channelId=m1')).status).toBe(
+      409,
+    );
   });
 
   it('refuses to bridge a channel that is not in the Stasis app, and unknown resources', async () => {
@@ -80,7 +84,10 @@ describe('FakeAsterisk', () => {
       await asterisk.waitFor(() => asterisk.mediaLegOf('call-9') !== undefined);
 
       // The caller speaks: frames arrive at the endpoint, in order.
-      await asterisk.playCallerAudio('call-9', [1, 2, 3, 4].map((b) => Buffer.alloc(160, b)));
+      await asterisk.playCallerAudio(
+        'call-9',
+        [1, 2, 3, 4].map((b) => Buffer.alloc(160, b)),
+      );
       await gotFourFrames;
       expect(frames.map((f) => f.payload[0])).toEqual([1, 2, 3, 4]);
       expect(frames[0].marker).toBe(true);

@@ -273,7 +273,9 @@ export class FakeAsterisk {
   async sendRawMedia(callChannelId: string, datagram: Buffer): Promise<void> {
     const leg = this.mediaLegOf(callChannelId);
     if (!leg) throw new Error(`call ${callChannelId} is not bridged with an externalMedia channel`);
-    await new Promise<void>((resolve, reject) => leg.socket.send(datagram, leg.remote.port, leg.remote.host, (err) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      leg.socket.send(datagram, leg.remote.port, leg.remote.host, (err) => (err ? reject(err) : resolve())),
+    );
   }
 
   /** What the caller heard so far: the µ-law payloads received on the call's media leg, concatenated. */
@@ -425,7 +427,13 @@ export class FakeAsterisk {
     if (this.channels.has(id)) throw new HttpError(409, 'Channel with given unique ID already exists');
     const outcome = this.dial(q.endpoint);
     if (outcome.kind === 'error') throw new HttpError(outcome.status, outcome.message);
-    const channel = this.addChannel(id, `PJSIP/${q.endpoint.split('/')[1] ?? 'x'}-${id}`, q.app, 'Down', q.appArgs ? q.appArgs.split(',') : []);
+    const channel = this.addChannel(
+      id,
+      `PJSIP/${q.endpoint.split('/')[1] ?? 'x'}-${id}`,
+      q.app,
+      'Down',
+      q.appArgs ? q.appArgs.split(',') : [],
+    );
     const variables = (body as { variables?: Record<string, string> } | undefined)?.variables;
     if (variables) Object.assign(channel.vars, variables);
     const after = (): void => {
@@ -525,7 +533,15 @@ export class FakeAsterisk {
   }
 
   private bridgeJson(b: FakeBridge): Record<string, unknown> {
-    return { id: b.id, technology: 'simple_bridge', bridge_type: b.type, bridge_class: 'stasis', creator: 'Stasis', name: b.name, channels: [...b.channels] };
+    return {
+      id: b.id,
+      technology: 'simple_bridge',
+      bridge_type: b.type,
+      bridge_class: 'stasis',
+      creator: 'Stasis',
+      name: b.name,
+      channels: [...b.channels],
+    };
   }
 
   private destroyBridge(bridge: FakeBridge): void {

@@ -26,6 +26,8 @@ export class FakeOpenAIRealtime {
   private readonly waiters: ((c: FakeRealtimeConnection) => void)[] = [];
   /** Upgrades refused (bad key, wrong path) — for tests of connect errors. */
   refused = 0;
+  /** While set, every upgrade is refused with this HTTP status (the service is down). */
+  refuseStatus: number | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -65,11 +67,18 @@ export class FakeOpenAIRealtime {
     const url = new URL(req.url ?? '/', 'http://fake');
     const refuse = (status: number, text: string, body: string): void => {
       this.refused++;
-      socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      socket.end(
+        `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
     };
     if (!url.pathname.endsWith('/realtime')) return refuse(404, 'Not Found', '{"error":{"message":"not found"}}');
+    if (this.refuseStatus !== undefined) return refuse(this.refuseStatus, 'Service Unavailable', '{"error":{"message":"unavailable"}}');
     if (req.headers.authorization !== `Bearer ${this.apiKey}`) {
-      return refuse(401, 'Unauthorized', '{"error":{"type":"invalid_request_error","code":"invalid_api_key","message":"Incorrect API key provided"}}');
+      return refuse(
+        401,
+        'Unauthorized',
+        '{"error":{"type":"invalid_request_error","code":"invalid_api_key","message":"Incorrect API key provided"}}',
+      );
     }
     const model = url.searchParams.get('model');
     if (!model) return refuse(400, 'Bad Request', '{"error":{"message":"model is required"}}');
@@ -100,6 +109,8 @@ export class FakeRealtimeConnection {
   session: Record<string, unknown>;
   closed = false;
   closeCode: number | undefined;
+  /** Server events written to the socket so far (a client has read them all once it received as many). */
+  sent = 0;
   private active: { id: string; itemId: string; transcript: string; status: 'in_progress' | 'done' } | undefined;
   /** Audio bytes sent per assistant item: conversation.item.truncate is checked against it. */
   private readonly audioOfItem = new Map<string, number>();
@@ -149,7 +160,8 @@ export class FakeRealtimeConnection {
 
   /** Sends a raw server event (an `event_id` is added). */
   send(event: Record<string, unknown>): void {
-    if (this.closed) return;
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    this.sent++;
     this.ws.send(JSON.stringify({ event_id: id('event'), ...event }));
   }
 
@@ -166,7 +178,8 @@ export class FakeRealtimeConnection {
 
   /** Input transcription of the caller's item: deltas, then completed with the whole text. */
   transcribe(itemId: string, deltas: readonly string[]): void {
-    for (const delta of deltas) this.send({ type: 'conversation.item.input_audio_transcription.delta', item_id: itemId, content_index: 0, delta });
+    for (const delta of deltas)
+      this.send({ type: 'conversation.item.input_audio_transcription.delta', item_id: itemId, content_index: 0, delta });
     this.send({
       type: 'conversation.item.input_audio_transcription.completed',
       item_id: itemId,
@@ -224,8 +237,23 @@ export class FakeRealtimeConnection {
     const itemId = id('item');
     const text = JSON.stringify(args);
     this.send({ type: 'response.created', response: { id: responseId, object: 'realtime.response', status: 'in_progress', output: [] } });
-    this.send({ type: 'response.function_call_arguments.delta', response_id: responseId, item_id: itemId, output_index: 0, call_id: callId, delta: text });
-    this.send({ type: 'response.function_call_arguments.done', response_id: responseId, item_id: itemId, output_index: 0, call_id: callId, name, arguments: text });
+    this.send({
+      type: 'response.function_call_arguments.delta',
+      response_id: responseId,
+      item_id: itemId,
+      output_index: 0,
+      call_id: callId,
+      delta: text,
+    });
+    this.send({
+      type: 'response.function_call_arguments.done',
+      response_id: responseId,
+      item_id: itemId,
+      output_index: 0,
+      call_id: callId,
+      name,
+      arguments: text,
+    });
     this.send({
       type: 'response.done',
       response: {
@@ -306,7 +334,13 @@ export class FakeRealtimeConnection {
         const endMs = Number(event.audio_end_ms);
         if (sent === undefined) this.error('item_not_found', `Item ${itemId} not found`);
         else if (!(endMs >= 0) || endMs > sent / 8) this.error('invalid_value', 'audio_end_ms is longer than the audio of the item');
-        else this.send({ type: 'conversation.item.truncated', item_id: itemId, content_index: Number(event.content_index ?? 0), audio_end_ms: endMs });
+        else
+          this.send({
+            type: 'conversation.item.truncated',
+            item_id: itemId,
+            content_index: Number(event.content_index ?? 0),
+            audio_end_ms: endMs,
+          });
         break;
       }
       case 'conversation.item.create': {

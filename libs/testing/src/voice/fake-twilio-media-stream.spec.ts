@@ -8,7 +8,13 @@ import { wsText } from './ws-text';
  * A minimal stand-in for our /v1/twilio/media endpoint: records what Twilio sends and lets the
  * test send media/mark/clear back, so the fake's side of the protocol is checked message by message.
  */
-async function mediaServer(): Promise<{ url: string; messages: Record<string, unknown>[]; socket(): Promise<WebSocket>; waitFor(n: number): Promise<void>; close(): Promise<void> }> {
+async function mediaServer(): Promise<{
+  url: string;
+  messages: Record<string, unknown>[];
+  socket(): Promise<WebSocket>;
+  waitFor(n: number): Promise<void>;
+  close(): Promise<void>;
+}> {
   const server: Server = createServer();
   const wss = new WebSocketServer({ server, path: '/v1/twilio/media' });
   const messages: Record<string, unknown>[] = [];
@@ -44,7 +50,11 @@ describe('FakeTwilioMediaStream', () => {
   it('opens with connected and start, then streams base64 µ-law media and stops', async () => {
     const server = await mediaServer();
     try {
-      const stream = await FakeTwilioMediaStream.connect(server.url, { callSid: 'CA123', streamSid: 'MZ456', customParameters: { callId: 'call-1' } });
+      const stream = await FakeTwilioMediaStream.connect(server.url, {
+        callSid: 'CA123',
+        streamSid: 'MZ456',
+        customParameters: { callId: 'call-1' },
+      });
       stream.sendMedia([Buffer.alloc(160, 1), Buffer.alloc(160, 2)]);
       stream.sendDtmf('7');
       await stream.stop();
@@ -54,9 +64,18 @@ describe('FakeTwilioMediaStream', () => {
       expect(server.messages[1]).toMatchObject({
         sequenceNumber: '1',
         streamSid: 'MZ456',
-        start: { callSid: 'CA123', streamSid: 'MZ456', tracks: ['inbound'], customParameters: { callId: 'call-1' }, mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000, channels: 1 } },
+        start: {
+          callSid: 'CA123',
+          streamSid: 'MZ456',
+          tracks: ['inbound'],
+          customParameters: { callId: 'call-1' },
+          mediaFormat: { encoding: 'audio/x-mulaw', sampleRate: 8000, channels: 1 },
+        },
       });
-      const media = server.messages[3] as { sequenceNumber: string; media: { track: string; chunk: string; timestamp: string; payload: string } };
+      const media = server.messages[3] as {
+        sequenceNumber: string;
+        media: { track: string; chunk: string; timestamp: string; payload: string };
+      };
       expect(media.sequenceNumber).toBe('3');
       expect(media.media).toMatchObject({ track: 'inbound', chunk: '2', timestamp: '20' });
       expect(Buffer.from(media.media.payload, 'base64').equals(Buffer.alloc(160, 2))).toBe(true);

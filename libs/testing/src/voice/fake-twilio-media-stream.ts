@@ -94,7 +94,12 @@ export class FakeTwilioMediaStream {
       this.send({
         event: 'media',
         sequenceNumber: this.nextSequence(),
-        media: { track: 'inbound', chunk: String(++this.chunk), timestamp: String(this.timestampMs), payload: Buffer.from(frame).toString('base64') },
+        media: {
+          track: 'inbound',
+          chunk: String(++this.chunk),
+          timestamp: String(this.timestampMs),
+          payload: Buffer.from(frame).toString('base64'),
+        },
         streamSid: this.streamSid,
       });
       this.timestampMs += Math.round(frame.length / 8);
@@ -118,7 +123,12 @@ export class FakeTwilioMediaStream {
   /** The call ends: `stop`, then the socket closes. */
   async stop(): Promise<void> {
     if (this.closed) return;
-    this.send({ event: 'stop', sequenceNumber: this.nextSequence(), streamSid: this.streamSid, stop: { accountSid: this.accountSid, callSid: this.callSid } });
+    this.send({
+      event: 'stop',
+      sequenceNumber: this.nextSequence(),
+      streamSid: this.streamSid,
+      stop: { accountSid: this.accountSid, callSid: this.callSid },
+    });
     await new Promise<void>((resolve) => {
       this.ws.once('close', () => resolve());
       this.ws.close(1000);
@@ -198,6 +208,9 @@ export class FakeTwilioMediaStream {
 
 function randomHex(length: number): string {
   let out = '';
-  while (out.length < length) out += Math.floor(Math.random() * 0x100000000).toString(16).padStart(8, '0');
+  while (out.length < length)
+    out += Math.floor(Math.random() * 0x100000000)
+      .toString(16)
+      .padStart(8, '0');
   return out.slice(0, length);
 }

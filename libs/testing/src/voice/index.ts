@@ -3,3 +3,5 @@ export * from './fake-clock';
 export * from './fake-asterisk';
 export * from './fake-openai-realtime';
 export * from './fake-twilio-media-stream';
+export * from './in-memory-call-ports';
+export * from './voice-call-harness';

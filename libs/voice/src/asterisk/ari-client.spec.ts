@@ -53,7 +53,14 @@ describe('AriClient against FakeAsterisk', () => {
     expect(await ari.getChannelVar('media-1', 'UNICASTRTP_LOCAL_PORT')).toBe(media.channelvars?.UNICASTRTP_LOCAL_PORT);
     expect(await ari.getChannelVar('media-1', 'NO_SUCH_VAR')).toBeUndefined();
     const mediaRequest = asterisk.requests.find((r) => r.path === '/ari/channels/externalMedia');
-    expect(mediaRequest?.query).toMatchObject({ app: 'bianca', format: 'ulaw', encapsulation: 'rtp', transport: 'udp', direction: 'both', external_host: '127.0.0.1:40000' });
+    expect(mediaRequest?.query).toMatchObject({
+      app: 'bianca',
+      format: 'ulaw',
+      encapsulation: 'rtp',
+      transport: 'udp',
+      direction: 'both',
+      external_host: '127.0.0.1:40000',
+    });
 
     const entered = next(ari, 'ChannelEnteredBridge', (e) => e.channel?.id === 'media-1');
     await ari.addChannel('bridge-1', ['call-1', 'media-1']);

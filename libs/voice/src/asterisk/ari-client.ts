@@ -3,7 +3,15 @@ import { DomainError } from '@app/platform';
 import { wsText } from '../ws-text';
 import { systemMonotonicClock, type MonotonicClock } from '../media/clock';
 import { CircuitBreaker, backoffDelay, type BackoffOptions, type BreakerState, type CircuitBreakerOptions } from './circuit-breaker';
-import { ARI_EVENT_TYPES, type AriBridge, type AriChannel, type AriEvent, type AriEventOf, type AriEventType, type AsteriskInfo } from './ari.types';
+import {
+  ARI_EVENT_TYPES,
+  type AriBridge,
+  type AriChannel,
+  type AriEvent,
+  type AriEventOf,
+  type AriEventType,
+  type AsteriskInfo,
+} from './ari.types';
 
 /**
  * Why a thin in-house client rather than `ari-client` or `@ipcom/asterisk-ari` (dependency spike
@@ -164,7 +172,13 @@ export class AriClient {
       timeout: params.timeoutSec,
       callerId: params.callerId,
     };
-    return this.request<AriChannel>('originate', 'POST', '/channels', query, params.variables ? { variables: params.variables } : undefined);
+    return this.request<AriChannel>(
+      'originate',
+      'POST',
+      '/channels',
+      query,
+      params.variables ? { variables: params.variables } : undefined,
+    );
   }
 
   async answer(channelId: string): Promise<void> {
@@ -198,13 +212,21 @@ export class AriClient {
       connection_type: 'client',
       direction: 'both',
     };
-    return this.request<AriChannel>('externalMedia', 'POST', '/channels/externalMedia', query, params.variables ? { variables: params.variables } : undefined);
+    return this.request<AriChannel>(
+      'externalMedia',
+      'POST',
+      '/channels/externalMedia',
+      query,
+      params.variables ? { variables: params.variables } : undefined,
+    );
   }
 
   /** A channel variable; undefined when the channel or the variable does not exist. */
   async getChannelVar(channelId: string, variable: string): Promise<string | undefined> {
     try {
-      const body = await this.request<{ value: string }>('getChannelVar', 'GET', `/channels/${encodeURIComponent(channelId)}/variable`, { variable });
+      const body = await this.request<{ value: string }>('getChannelVar', 'GET', `/channels/${encodeURIComponent(channelId)}/variable`, {
+        variable,
+      });
       return body.value;
     } catch (err) {
       if (isAriNotFound(err)) return undefined;
@@ -228,7 +250,11 @@ export class AriClient {
   // ---- REST: bridges -------------------------------------------------------------------------
 
   createBridge(params: { bridgeId: string; name?: string; type?: 'mixing' | 'holding' }): Promise<AriBridge> {
-    return this.request<AriBridge>('createBridge', 'POST', '/bridges', { type: params.type ?? 'mixing', bridgeId: params.bridgeId, name: params.name });
+    return this.request<AriBridge>('createBridge', 'POST', '/bridges', {
+      type: params.type ?? 'mixing',
+      bridgeId: params.bridgeId,
+      name: params.name,
+    });
   }
 
   async addChannel(bridgeId: string, channelIds: readonly string[]): Promise<void> {
@@ -347,7 +373,12 @@ export class AriClient {
     let event: AriEvent;
     try {
       const parsed = JSON.parse(text) as { type?: unknown };
-      if (typeof parsed !== 'object' || parsed === null || typeof parsed.type !== 'string' || !ARI_EVENT_TYPES.has(parsed.type as AriEventType)) {
+      if (
+        typeof parsed !== 'object' ||
+        parsed === null ||
+        typeof parsed.type !== 'string' ||
+        !ARI_EVENT_TYPES.has(parsed.type as AriEventType)
+      ) {
         this.ignoredEvents++;
         return;
       }

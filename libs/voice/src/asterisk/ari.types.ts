@@ -5,17 +5,7 @@
  */
 
 export type AriChannelState =
-  | 'Down'
-  | 'Rsrved'
-  | 'OffHook'
-  | 'Dialing'
-  | 'Ring'
-  | 'Ringing'
-  | 'Up'
-  | 'Busy'
-  | 'Dialing Offhook'
-  | 'Pre-ring'
-  | 'Unknown';
+  'Down' | 'Rsrved' | 'OffHook' | 'Dialing' | 'Ring' | 'Ringing' | 'Up' | 'Busy' | 'Dialing Offhook' | 'Pre-ring' | 'Unknown';
 
 export interface AriCallerId {
   name: string;

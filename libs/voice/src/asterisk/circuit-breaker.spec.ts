@@ -5,7 +5,14 @@ describe('CircuitBreaker', () => {
   function breaker() {
     const clock = new FakeMonotonicClock();
     const changes: BreakerState[] = [];
-    const b = new CircuitBreaker({ windowSize: 10, minimumCalls: 4, failureRatio: 0.5, resetTimeoutMs: 5000, clock, onStateChange: (s) => changes.push(s) });
+    const b = new CircuitBreaker({
+      windowSize: 10,
+      minimumCalls: 4,
+      failureRatio: 0.5,
+      resetTimeoutMs: 5000,
+      clock,
+      onStateChange: (s) => changes.push(s),
+    });
     return { b, clock, changes };
   }
 

@@ -22,10 +22,13 @@ export function createWakeTimer(): WakeTimer {
   return {
     set(delayMs, callback) {
       if (handle) clearTimeout(handle);
-      handle = setTimeout(() => {
-        handle = undefined;
-        callback();
-      }, Math.max(0, delayMs));
+      handle = setTimeout(
+        () => {
+          handle = undefined;
+          callback();
+        },
+        Math.max(0, delayMs),
+      );
     },
     clear() {
       if (handle) clearTimeout(handle);

@@ -162,9 +162,11 @@ describe('PlayoutPacer', () => {
     const errors: unknown[] = [];
     const pacer = new PlayoutPacer({ clock, timer, onSinkError: (e) => errors.push(e) });
     let good = 0;
-    pacer.register(() => {
-      throw new Error('socket closed');
-    }).enqueue(audio(3));
+    pacer
+      .register(() => {
+        throw new Error('socket closed');
+      })
+      .enqueue(audio(3));
     pacer.register(() => good++).enqueue(audio(3));
     timer.runUntil(T0 + 100);
     expect(good).toBe(3);

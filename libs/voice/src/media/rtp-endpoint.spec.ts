@@ -71,7 +71,11 @@ describe('RtpEndpoint (real UDP on 127.0.0.1)', () => {
         settle(dropWaiters, drops.length);
       },
     });
-    cleanup.push(() => endpoint.close(), () => asterisk.socket.close(), () => pacer.close());
+    cleanup.push(
+      () => endpoint.close(),
+      () => asterisk.socket.close(),
+      () => pacer.close(),
+    );
     const waitFrames = (n: number): Promise<void> =>
       frames.length >= n ? Promise.resolve() : new Promise((resolve) => frameWaiters.push({ n, resolve }));
     const waitDrops = (n: number): Promise<void> =>

@@ -8,14 +8,27 @@ function parsed(datagram: Buffer): RtpPacket {
 
 describe('RTP header', () => {
   it('builds the RFC 3550 fixed header byte for byte', () => {
-    const packet = buildRtp({ marker: true, payloadType: 0, sequenceNumber: 0x1234, timestamp: 0xdeadbeef, ssrc: 0x01020304 }, Buffer.from([1, 2, 3]));
+    const packet = buildRtp(
+      { marker: true, payloadType: 0, sequenceNumber: 0x1234, timestamp: 0xdeadbeef, ssrc: 0x01020304 },
+      Buffer.from([1, 2, 3]),
+    );
     expect([...packet]).toEqual([0x80, 0x80, 0x12, 0x34, 0xde, 0xad, 0xbe, 0xef, 0x01, 0x02, 0x03, 0x04, 1, 2, 3]);
   });
 
   it('parses what it builds', () => {
     const payload = Buffer.alloc(160, 0x55);
-    const packet = parsed(buildRtp({ marker: false, payloadType: PAYLOAD_TYPE_PCMU, sequenceNumber: 65535, timestamp: 4294967295, ssrc: 7 }, payload));
-    expect(packet).toMatchObject({ marker: false, payloadType: 0, sequenceNumber: 65535, timestamp: 4294967295, ssrc: 7, padding: false, extension: false });
+    const packet = parsed(
+      buildRtp({ marker: false, payloadType: PAYLOAD_TYPE_PCMU, sequenceNumber: 65535, timestamp: 4294967295, ssrc: 7 }, payload),
+    );
+    expect(packet).toMatchObject({
+      marker: false,
+      payloadType: 0,
+      sequenceNumber: 65535,
+      timestamp: 4294967295,
+      ssrc: 7,
+      padding: false,
+      extension: false,
+    });
     expect(packet.payload.equals(payload)).toBe(true);
   });
 

@@ -1,6 +1,12 @@
 import type { RealtimeClientEvent as SdkClientEvent, RealtimeServerEvent as SdkServerEvent } from 'openai/resources/realtime/realtime';
 import { FakeOpenAIRealtime, type FakeRealtimeConnection } from '@app/testing';
-import { OpenAIRealtimeClient, RealtimeConnectError, phoneSessionConfig, realtimeUrl, type RealtimeCloseInfo } from './openai-realtime-client';
+import {
+  OpenAIRealtimeClient,
+  RealtimeConnectError,
+  phoneSessionConfig,
+  realtimeUrl,
+  type RealtimeCloseInfo,
+} from './openai-realtime-client';
 import type { RealtimeClientEvent, RealtimeServerEvent } from './realtime.types';
 
 // Compile-time protocol check: every client event we can send is a valid GA client event of the
@@ -63,10 +69,13 @@ describe('OpenAIRealtimeClient against FakeOpenAIRealtime', () => {
     const until = <T extends RealtimeServerEvent['type']>(type: T): Promise<Extract<RealtimeServerEvent, { type: T }>> => {
       const seen = events.find((e) => e.type === type);
       if (seen) return Promise.resolve(seen as Extract<RealtimeServerEvent, { type: T }>);
-      return new Promise((resolve) => waiters.push({ test: (e) => e.type === type, resolve: (e) => resolve(e as Extract<RealtimeServerEvent, { type: T }>) }));
+      return new Promise((resolve) =>
+        waiters.push({ test: (e) => e.type === type, resolve: (e) => resolve(e as Extract<RealtimeServerEvent, { type: T }>) }),
+      );
     };
     /** Resolves once `n` events have arrived (handled or still queued). */
-    const arrived = (n: number): Promise<void> => (received >= n ? Promise.resolve() : new Promise((resolve) => receiptWaiters.push({ n, resolve })));
+    const arrived = (n: number): Promise<void> =>
+      received >= n ? Promise.resolve() : new Promise((resolve) => receiptWaiters.push({ n, resolve }));
     return { client, server, events, until, errors, arrived };
   }
 

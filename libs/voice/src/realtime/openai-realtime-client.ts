@@ -107,7 +107,10 @@ export function phoneSessionConfig(options: PhoneSessionOptions): RealtimeSessio
     audio: {
       input: {
         format: { type: 'audio/pcmu' },
-        transcription: { model: options.transcriptionModel ?? 'gpt-4o-mini-transcribe', ...(options.language ? { language: options.language } : {}) },
+        transcription: {
+          model: options.transcriptionModel ?? 'gpt-4o-mini-transcribe',
+          ...(options.language ? { language: options.language } : {}),
+        },
         turn_detection: {
           type: 'server_vad',
           threshold: options.vadThreshold ?? 0.5,
@@ -233,12 +236,20 @@ export class OpenAIRealtimeClient {
 
   /** Barge-in: the assistant item was heard up to `audioEndMs`. */
   truncate(itemId: string, audioEndMs: number): boolean {
-    return this.send({ type: 'conversation.item.truncate', item_id: itemId, content_index: 0, audio_end_ms: Math.max(0, Math.floor(audioEndMs)) });
+    return this.send({
+      type: 'conversation.item.truncate',
+      item_id: itemId,
+      content_index: 0,
+      audio_end_ms: Math.max(0, Math.floor(audioEndMs)),
+    });
   }
 
   /** A system note in the conversation (e.g. "the caregiver has been alerted"). */
   addSystemNote(text: string): boolean {
-    return this.send({ type: 'conversation.item.create', item: { type: 'message', role: 'system', content: [{ type: 'input_text', text }] } });
+    return this.send({
+      type: 'conversation.item.create',
+      item: { type: 'message', role: 'system', content: [{ type: 'input_text', text }] },
+    });
   }
 
   sendFunctionOutput(callId: string, output: string): boolean {

@@ -75,7 +75,12 @@ export interface InputAudioBufferClearEvent {
 }
 export interface ResponseCreateEvent {
   type: 'response.create';
-  response?: { instructions?: string; output_modalities?: Array<'audio' | 'text'>; tool_choice?: 'auto' | 'none' | 'required'; metadata?: Record<string, string> };
+  response?: {
+    instructions?: string;
+    output_modalities?: Array<'audio' | 'text'>;
+    tool_choice?: 'auto' | 'none' | 'required';
+    metadata?: Record<string, string>;
+  };
   event_id?: string;
 }
 export interface ResponseCancelEvent {

@@ -17,7 +17,32 @@ export interface NegationCues {
 
 export const NEGATION_CUES: Readonly<Record<string, NegationCues>> = {
   en: {
-    words: ['no', 'not', 'never', "don't", 'dont', "didn't", 'didnt', "doesn't", 'doesnt', "haven't", 'havent', "hasn't", "hadn't", "wasn't", "weren't", "isn't", "aren't", "won't", "wouldn't", 'without', 'nobody', 'nothing', 'neither', 'nor'],
+    words: [
+      'no',
+      'not',
+      'never',
+      "don't",
+      'dont',
+      "didn't",
+      'didnt',
+      "doesn't",
+      'doesnt',
+      "haven't",
+      'havent',
+      "hasn't",
+      "hadn't",
+      "wasn't",
+      "weren't",
+      "isn't",
+      "aren't",
+      "won't",
+      "wouldn't",
+      'without',
+      'nobody',
+      'nothing',
+      'neither',
+      'nor',
+    ],
     window: 3,
   },
   es: { words: ['no', 'nunca', 'jamás', 'jamas', 'sin', 'ningún', 'ningun', 'ninguna', 'tampoco', 'nada'], window: 3 },
@@ -34,7 +59,8 @@ export const NEGATION_CUES: Readonly<Record<string, NegationCues>> = {
 };
 
 /** Clause boundaries: a cue before one of these does not reach the match. */
-const CLAUSE_BREAK = /[.!?;:,。！？；：，、\n]|(?<![\p{L}\p{M}])(but|and|then|pero|y|mais|et|aber|und|ma|mas|но|и|لكن|و|लेकिन|और)(?![\p{L}\p{M}])/giu;
+const CLAUSE_BREAK =
+  /[.!?;:,。！？；：，、\n]|(?<![\p{L}\p{M}])(but|and|then|pero|y|mais|et|aber|und|ma|mas|но|и|لكن|و|लेकिन|और)(?![\p{L}\p{M}])/giu;
 
 const WORD = /[\p{L}\p{M}\p{N}]+(?:['’][\p{L}\p{M}]+)?/gu;
 

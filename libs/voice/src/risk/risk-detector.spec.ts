@@ -2,15 +2,50 @@ import { RiskDetector, type RiskPhrase } from './risk-detector';
 
 const PHRASES: RiskPhrase[] = [
   { key: 'en.fall', language: 'en', phrase: 'fall', category: 'Physical', severity: 'HIGH', pattern: '\\b(fell|fall(en)?|tripped)\\b' },
-  { key: 'en.chest', language: 'en', phrase: 'chest pain', category: 'Medical', severity: 'HIGH', pattern: '\\bchest\\s+(pain|pressure|tightness)\\b' },
+  {
+    key: 'en.chest',
+    language: 'en',
+    phrase: 'chest pain',
+    category: 'Medical',
+    severity: 'HIGH',
+    pattern: '\\bchest\\s+(pain|pressure|tightness)\\b',
+  },
   { key: 'en.heart', language: 'en', phrase: 'heart attack', category: 'Medical', severity: 'CRITICAL', pattern: '\\bheart\\s+attack\\b' },
-  { key: 'en.breathe', language: 'en', phrase: "can't breathe", category: 'Medical', severity: 'CRITICAL', pattern: "\\b(can'?t|cannot)\\s+breathe\\b" },
+  {
+    key: 'en.breathe',
+    language: 'en',
+    phrase: "can't breathe",
+    category: 'Medical',
+    severity: 'CRITICAL',
+    pattern: "\\b(can'?t|cannot)\\s+breathe\\b",
+  },
   { key: 'en.help', language: 'en', phrase: 'help', category: 'Request', severity: 'MEDIUM', pattern: '\\bhelp\\b' },
   { key: 'en.dizzy', language: 'en', phrase: 'dizzy', category: 'Medical', severity: 'MEDIUM', pattern: '\\bdizzy\\b' },
-  { key: 'es.fall', language: 'es', phrase: 'me caí', category: 'Physical', severity: 'HIGH', pattern: 'me\\s+ca[ií]|me\\s+he\\s+ca[ií]do' },
-  { key: 'es.chest', language: 'es', phrase: 'dolor en el pecho', category: 'Medical', severity: 'HIGH', pattern: 'dolor\\s+(en\\s+el|de)\\s+pecho' },
+  {
+    key: 'es.fall',
+    language: 'es',
+    phrase: 'me caí',
+    category: 'Physical',
+    severity: 'HIGH',
+    pattern: 'me\\s+ca[ií]|me\\s+he\\s+ca[ií]do',
+  },
+  {
+    key: 'es.chest',
+    language: 'es',
+    phrase: 'dolor en el pecho',
+    category: 'Medical',
+    severity: 'HIGH',
+    pattern: 'dolor\\s+(en\\s+el|de)\\s+pecho',
+  },
   { key: 'fr.fall', language: 'fr', phrase: 'je suis tombé', category: 'Physical', severity: 'HIGH', pattern: 'tomb[ée]e?' },
-  { key: 'fr.chest', language: 'fr', phrase: 'douleur thoracique', category: 'Medical', severity: 'HIGH', pattern: 'douleur\\s+(thoracique|à\\s+la\\s+poitrine)' },
+  {
+    key: 'fr.chest',
+    language: 'fr',
+    phrase: 'douleur thoracique',
+    category: 'Medical',
+    severity: 'HIGH',
+    pattern: 'douleur\\s+(thoracique|à\\s+la\\s+poitrine)',
+  },
   { key: 'de.fall', language: 'de', phrase: 'gestürzt', category: 'Physical', severity: 'HIGH', pattern: 'gest[üu]rzt|hingefallen' },
   { key: 'de.chest', language: 'de', phrase: 'Brustschmerzen', category: 'Medical', severity: 'HIGH', pattern: 'brustschmerz(en)?' },
   { key: 'zh.fall', language: 'zh', phrase: '摔倒', category: 'Physical', severity: 'HIGH', pattern: '摔倒|跌倒' },
@@ -26,12 +61,27 @@ describe('RiskDetector', () => {
   it('finds phrases with their category, severity and matched text', () => {
     const hits = scanner().push('I think I am having a heart attack', 'item-1');
     expect(hits).toEqual([
-      { key: 'en.heart', phrase: 'heart attack', matched: 'heart attack', category: 'Medical', severity: 'CRITICAL', language: 'en', itemId: 'item-1', repeat: false, escalated: false, occurrences: 1 },
+      {
+        key: 'en.heart',
+        phrase: 'heart attack',
+        matched: 'heart attack',
+        category: 'Medical',
+        severity: 'CRITICAL',
+        language: 'en',
+        itemId: 'item-1',
+        repeat: false,
+        escalated: false,
+        occurrences: 1,
+      },
     ]);
   });
 
   it('has no length gate: a one-word utterance counts', () => {
-    expect(scanner().push('Help!', 'i1').map((h) => h.category)).toEqual(['Request']);
+    expect(
+      scanner()
+        .push('Help!', 'i1')
+        .map((h) => h.category),
+    ).toEqual(['Request']);
   });
 
   it('finds a phrase split across transcript deltas', () => {
@@ -80,7 +130,11 @@ describe('RiskDetector', () => {
     ['ja', '階段で転んだ', 'Physical'],
     ['ru', 'я упала на кухне', 'Physical'],
   ])('detects in %s: "%s"', (language, text, category) => {
-    expect(scanner([language]).push(text, 'i1').map((h) => h.category)).toEqual([category]);
+    expect(
+      scanner([language])
+        .push(text, 'i1')
+        .map((h) => h.category),
+    ).toEqual([category]);
   });
 
   it('keeps a negation from a previous utterance out of the next one', () => {
@@ -118,8 +172,16 @@ describe('RiskDetector', () => {
   });
 
   it('watches several languages and falls back to English for a language without phrases', () => {
-    expect(scanner(['es', 'en']).push('me caí, help', 'i1').map((h) => h.language)).toEqual(['es', 'en']);
-    expect(scanner(['pt']).push('help', 'i1').map((h) => h.language)).toEqual(['en']);
+    expect(
+      scanner(['es', 'en'])
+        .push('me caí, help', 'i1')
+        .map((h) => h.language),
+    ).toEqual(['es', 'en']);
+    expect(
+      scanner(['pt'])
+        .push('help', 'i1')
+        .map((h) => h.language),
+    ).toEqual(['en']);
     expect(scanner(['es-MX']).push('me caí', 'i1')).toHaveLength(1);
   });
 

@@ -69,7 +69,11 @@ export interface RejectedPhrase {
 
 function normalise(text: string): string {
   // Same length in, same length out (indices stay valid): typographic quotes and spaces only.
-  return text.normalize('NFC').replace(/[’‘ʼ]/g, "'").replace(/[“”]/g, '"').replace(/[\u00a0\u2007\u202f]/g, ' ');
+  return text
+    .normalize('NFC')
+    .replace(/[’‘ʼ]/g, "'")
+    .replace(/[“”]/g, '"')
+    .replace(/[\u00a0\u2007\u202f]/g, ' ');
 }
 
 /**
@@ -130,11 +134,19 @@ export class RiskDetector {
     const seen = new Set<string>();
     for (const raw of options.languages) {
       const language = raw.toLowerCase();
-      const resolved = this.byLanguage.has(language) ? language : this.byLanguage.has(language.split('-')[0]) ? language.split('-')[0] : this.fallbackLanguage;
+      const resolved = this.byLanguage.has(language)
+        ? language
+        : this.byLanguage.has(language.split('-')[0])
+          ? language.split('-')[0]
+          : this.fallbackLanguage;
       if (seen.has(resolved)) continue;
       seen.add(resolved);
       const phrases = this.byLanguage.get(resolved);
-      if (phrases) sets.push({ language: resolved, phrases: phrases.map((p) => ({ source: p.source, regex: new RegExp(p.regex.source, p.regex.flags) })) });
+      if (phrases)
+        sets.push({
+          language: resolved,
+          phrases: phrases.map((p) => ({ source: p.source, regex: new RegExp(p.regex.source, p.regex.flags) })),
+        });
     }
     return new RiskScanner(sets, this.overlapChars, this.maxMatchChars, this.dedupeWindowMs, options.now ?? Date.now);
   }
