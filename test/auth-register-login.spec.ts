@@ -1,3 +1,5 @@
+import { REFRESH_GRACE_MS } from '@app/auth';
+import { Clock } from '@app/platform';
 import { createCaregiver, createOrg, createTestApp, loginAs, TEST_PASSWORD, uniqueSuffix, type TestApp } from '@app/testing';
 import { readOutbox } from '@app/notifications';
 import { CaregiverService } from '@app/caregivers';
@@ -149,11 +151,14 @@ describe('auth: register, login, logout, refresh (§2.1)', () => {
       expect(rotated.body.tokens.refresh.token).not.toBe(first);
       const access = rotated.body.tokens.access.token;
       await t.http().get(`/v1/caregivers/${caregiver.id}`).set('Authorization', `Bearer ${access}`).expect(200);
-      // Replay of the rotated token: 401, and the family (the new refresh and access tokens) is dead.
+      // Replay of the rotated token after the concurrent-refresh grace: 401, and the family (the
+      // new refresh and access tokens) is dead.
+      const clock = jest.spyOn(t.get(Clock), 'now').mockReturnValue(new Date(Date.now() + REFRESH_GRACE_MS + 1_000));
       const replay = await t.http().post('/v1/auth/refresh-tokens').send({ refreshToken: first }).expect(401);
       expect(replay.body.message).toBe('Please authenticate');
       await t.http().post('/v1/auth/refresh-tokens').send({ refreshToken: rotated.body.tokens.refresh.token }).expect(401);
       await t.http().get(`/v1/caregivers/${caregiver.id}`).set('Authorization', `Bearer ${access}`).expect(401);
+      clock.mockRestore();
     });
 
     it('answers 401 for unknown refresh tokens and 400 without one', async () => {

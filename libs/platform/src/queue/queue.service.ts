@@ -3,6 +3,7 @@ import { Queue, type JobSchedulerTemplateOptions, type RepeatOptions } from 'bul
 import { createHash } from 'node:crypto';
 import { RequestContext } from '../context/request-context';
 import { serializeError } from '../logging/redaction';
+import { withDeadline } from '../shutdown';
 import { RedisService } from '../redis/redis.service';
 import { JobRegistry } from './job-registry';
 import { DEFAULT_JOB_OPTIONS, type JobEnvelope, type JobName, type JobPayload } from './jobs';
@@ -111,7 +112,14 @@ export class QueueService implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     this.closing = true;
     clearTimeout(this.retryTimer);
-    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
+    await Promise.all(
+      [...this.queues.values()].map((q) =>
+        withDeadline(
+          q.close().catch(() => undefined),
+          3_000,
+        ),
+      ),
+    );
     this.queues.clear();
   }
 }

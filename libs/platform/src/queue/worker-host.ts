@@ -7,6 +7,7 @@ import { RequestContext } from '../context/request-context';
 import { DomainError } from '../errors/domain-error';
 import { RedisService } from '../redis/redis.service';
 import { serializeError } from '../logging/redaction';
+import { withDeadline } from '../shutdown';
 import { JobRegistry } from './job-registry';
 import { JOB_HANDLER } from './job-handler.decorator';
 import type { JobEnvelope } from './jobs';
@@ -113,7 +114,7 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
     const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), this.config.shutdownTimeoutMs).unref());
     if ((await Promise.race([closing, timeout])) === 'timeout') {
       this.logger.warn('workers did not drain in time; forcing close (jobs return to the queue as stalled)');
-      await Promise.all(this.workers.map((w) => w.close(true)));
+      await Promise.all(this.workers.map((w) => withDeadline(w.close(true), 3_000)));
     }
     this.workers.length = 0;
   }

@@ -2,6 +2,7 @@ import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Server } from 'socket.io';
 import { RedisService } from '../redis/redis.service';
+import { withDeadline } from '../shutdown';
 import { orgRoom, sessionRoom, userRoom, type RealtimeEventName, type RealtimeEvents, type SocketPrincipal } from './realtime.types';
 
 /**
@@ -60,7 +61,7 @@ export class RealtimePublisher implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.detached) await new Promise<void>((resolve) => void this.detached?.close(() => resolve()));
+    if (this.detached) await withDeadline(new Promise<void>((resolve) => void this.detached?.close(() => resolve())), 3_000);
   }
 }
 

@@ -1,5 +1,6 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis, RedisOptions } from 'ioredis';
+import { withDeadline } from '../shutdown';
 import { createRedis } from './redis-connection';
 import type { RedisServerProcess } from './redis-server-process';
 
@@ -66,7 +67,17 @@ export class RedisService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.extra].map((c) => c.quit().catch(() => c.disconnect())));
+    await Promise.all(
+      [...this.extra].map(async (c) => {
+        if (
+          (await withDeadline(
+            c.quit().catch(() => 'failed'),
+            2_000,
+          )) !== 'OK'
+        )
+          c.disconnect();
+      }),
+    );
     await this.endpoint.process?.stop();
   }
 }
