@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AvatarUpload, ApiIdParam, IdParam, type Page } from '@app/platform';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, UploadedFile } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AvatarUploadEndpoint, ApiIdParam, IdParam, type Page } from '@app/platform';
 import { ApiErrors } from './api-errors';
 import { CaregiverListQueryDto, ThemeDto, UpdateCaregiverDto } from './account.dto';
 import type { AuthActor } from './actor';
@@ -14,15 +14,6 @@ interface UploadedAvatar {
   size: number;
   mimetype: string;
 }
-
-const avatarUpload = AvatarUpload();
-const avatarBody = ApiBody({
-  schema: {
-    type: 'object',
-    required: ['avatar'],
-    properties: { avatar: { type: 'string', format: 'binary', description: 'JPEG, PNG, GIF or WebP, ≤ 2 MB' } },
-  },
-});
 
 /** §2.6. Staff and invited accounts see and edit only themselves; orgAdmins their org's accounts. */
 @ApiTags('caregivers')
@@ -67,9 +58,7 @@ export class CaregiverController {
   @Post(':caregiverId/avatar')
   @HttpCode(200)
   @RequirePermission('update', 'Caregiver')
-  @UseInterceptors(avatarUpload)
-  @ApiConsumes('multipart/form-data')
-  @avatarBody
+  @AvatarUploadEndpoint()
   @ApiIdParam('caregiverId')
   @ApiOperation({ summary: 'Upload an avatar (multipart field "avatar")' })
   @ApiOkResponse({ type: CaregiverResponse })
@@ -84,9 +73,7 @@ export class CaregiverController {
 
   @Patch(':caregiverId/avatar')
   @RequirePermission('update', 'Caregiver')
-  @UseInterceptors(avatarUpload)
-  @ApiConsumes('multipart/form-data')
-  @avatarBody
+  @AvatarUploadEndpoint()
   @ApiIdParam('caregiverId')
   @ApiOperation({ summary: 'Same as POST' })
   @ApiOkResponse({ type: CaregiverResponse })

@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, UploadedFile } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, Authenticated, CaregiverResponse, CurrentActor, RequirePermission, type AuthActor } from '@app/auth';
-import { AvatarUpload, ApiIdParam, IdParam, type Page } from '@app/platform';
+import { AvatarUploadEndpoint, ApiIdParam, IdParam, type Page } from '@app/platform';
 import {
   AssignUnassignedDto,
   CreatePatientDto,
@@ -17,15 +17,6 @@ interface UploadedAvatar {
   size: number;
   mimetype: string;
 }
-
-const avatarUpload = AvatarUpload();
-const avatarBody = ApiBody({
-  schema: {
-    type: 'object',
-    required: ['avatar'],
-    properties: { avatar: { type: 'string', format: 'binary', description: 'JPEG, PNG, GIF or WebP, ≤ 2 MB' } },
-  },
-});
 
 /** §2.7. Staff see and change only the patients assigned to them; orgAdmins their org's. */
 @ApiTags('patients')
@@ -106,9 +97,7 @@ export class PatientController {
   @Post(':patientId/avatar')
   @HttpCode(200)
   @RequirePermission('update', 'Patient')
-  @UseInterceptors(avatarUpload)
-  @ApiConsumes('multipart/form-data')
-  @avatarBody
+  @AvatarUploadEndpoint()
   @ApiIdParam('patientId')
   @ApiOperation({ summary: 'Upload an avatar (multipart field "avatar")' })
   @ApiOkResponse({ type: PatientResponse })
@@ -123,9 +112,7 @@ export class PatientController {
 
   @Patch(':patientId/avatar')
   @RequirePermission('update', 'Patient')
-  @UseInterceptors(avatarUpload)
-  @ApiConsumes('multipart/form-data')
-  @avatarBody
+  @AvatarUploadEndpoint()
   @ApiIdParam('patientId')
   @ApiOperation({ summary: 'Same as POST' })
   @ApiOkResponse({ type: PatientResponse })

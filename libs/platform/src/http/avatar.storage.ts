@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, UseInterceptors, applyDecorators } from '@nestjs/common';
+import { ApiBody, ApiConsumes } from '@nestjs/swagger';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { AppConfig } from '../config/app-config';
 import { ValidationError } from '../errors/domain-error';
@@ -42,4 +43,19 @@ export class AvatarStorage {
 /** The multipart interceptor for an `avatar` upload: one file, size-capped before it is buffered. */
 export function AvatarUpload(): ReturnType<typeof FileInterceptor> {
   return FileInterceptor('avatar', { limits: { fileSize: AVATAR_MAX_BYTES, files: 1, fields: 5 } });
+}
+
+/** An avatar upload endpoint: the interceptor and its Swagger body travel together. */
+export function AvatarUploadEndpoint(): MethodDecorator {
+  return applyDecorators(
+    UseInterceptors(AvatarUpload()),
+    ApiConsumes('multipart/form-data'),
+    ApiBody({
+      schema: {
+        type: 'object',
+        required: ['avatar'],
+        properties: { avatar: { type: 'string', format: 'binary', description: 'JPEG, PNG, GIF or WebP, ≤ 2 MB' } },
+      },
+    }),
+  );
 }
