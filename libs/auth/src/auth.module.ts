@@ -7,6 +7,7 @@ import { SocketAuthRegistry, type AppConfig } from '@app/platform';
 import { AccountExtensions } from './account-extensions';
 import { BreakGlassHooks } from './break-glass.hook';
 import { AccountViews } from './account-views';
+import { LoginCompletion } from './login-completion';
 import { AuthController } from './auth.controller';
 import { AuthGuard, AuthRateLimitGuard } from './auth.guard';
 import { AuthService } from './auth.service';
@@ -67,6 +68,7 @@ export class AuthModule implements OnModuleInit {
         AccountExtensions,
         BreakGlassHooks,
         AccountViews,
+        LoginCompletion,
         AuthService,
         CaregiverAdminService,
         CredentialRepository,

@@ -14,7 +14,8 @@ import {
   normalizeEmail,
 } from '@app/platform';
 import { randomBytes } from 'node:crypto';
-import { AccountViews, actorFor } from './account-views';
+import { AccountViews } from './account-views';
+import { LoginCompletion } from './login-completion';
 import type { LoginDto, RegisterDto, RegisterWithInviteDto } from './auth.dto';
 import { MfaService } from './mfa.service';
 import { OneTimeTokenService } from './one-time-token.service';
@@ -58,6 +59,7 @@ export class AuthService {
     private readonly notifications: NotificationService,
     private readonly audit: AuditService,
     private readonly views: AccountViews,
+    private readonly logins: LoginCompletion,
   ) {}
 
   /** A1: a new org and its first caregiver (orgAdmin, e-mail unverified), logged in at once. */
@@ -131,17 +133,7 @@ export class AuthService {
     }
     await this.throttle.clearFailures(email);
     if (caregiver.failedLoginAttempts > 0) await this.caregivers.update(caregiver.id, { failedLoginAttempts: 0 });
-    const mustEnroll = !caregiver.mfaEnabled && (await this.mfa.isRequired(caregiver));
-    const tokens = await this.sessions.issue(caregiver, 'password', { restriction: mustEnroll ? 'mfa-enroll' : null });
-    await this.audit.record({
-      action: 'auth.login',
-      resourceType: 'user',
-      resourceIds: [caregiver.id],
-      orgId: caregiver.orgId,
-      outcome: 'success',
-      actor: { id: caregiver.id, role: caregiver.role, orgId: caregiver.orgId },
-    });
-    const answer = await this.views.session(caregiver, tokens, actorFor(caregiver));
+    const { answer, mustEnroll } = await this.logins.complete(caregiver, 'password');
     return mustEnroll ? { ...answer, mfaEnrollRequired: true } : answer;
   }
 

@@ -15,13 +15,12 @@ import {
 } from '@app/platform';
 import type { JWTPayload, JWTVerifyGetKey } from 'jose';
 import { randomBytes } from 'node:crypto';
-import { AccountViews, actorFor } from './account-views';
+import { LoginCompletion } from './login-completion';
 import type { AuthActor } from './actor';
 import type { SetPasswordForSsoDto } from './auth.dto';
 import { MfaService } from './mfa.service';
 import { PasswordService } from './password.service';
 import type { MfaChallengeResponse, SsoLoginResponse, SsoVerifyResponse, SuccessMessageResponse } from './responses.dto';
-import { SessionService } from './session.service';
 import type { SsoLoginDto } from './sso.dto';
 import { ThrottleService } from './throttle.service';
 
@@ -52,12 +51,11 @@ export class SsoService {
     private readonly database: DatabaseService,
     private readonly caregivers: CaregiverService,
     private readonly orgs: OrgService,
-    private readonly sessions: SessionService,
     private readonly passwords: PasswordService,
     private readonly mfa: MfaService,
     private readonly throttle: ThrottleService,
     private readonly audit: AuditService,
-    private readonly views: AccountViews,
+    private readonly logins: LoginCompletion,
   ) {}
 
   isConfigured(provider: SsoProvider): boolean {
@@ -150,18 +148,7 @@ export class SsoService {
         throw new UnauthorizedError('Invalid MFA token', 'InvalidMfaToken');
       }
     }
-    const mustEnroll = !caregiver.mfaEnabled && (await this.mfa.isRequired(caregiver));
-    const tokens = await this.sessions.issue(caregiver, 'sso', { restriction: mustEnroll ? 'mfa-enroll' : null });
-    await this.audit.record({
-      action: 'auth.login',
-      resourceType: 'user',
-      resourceIds: [caregiver.id],
-      orgId: caregiver.orgId,
-      outcome: 'success',
-      reason: `sso_${identity.provider}`,
-      actor: { id: caregiver.id, role: caregiver.role, orgId: caregiver.orgId },
-    });
-    const session = await this.views.session(caregiver, tokens, actorFor(caregiver));
+    const { answer: session, mustEnroll } = await this.logins.complete(caregiver, 'sso', `sso_${identity.provider}`);
     return {
       success: true,
       message: 'SSO login successful',
