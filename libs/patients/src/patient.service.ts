@@ -346,40 +346,25 @@ export class PatientService {
   async assign(actor: AuthActor, id: string, caregiverId: string): Promise<Patient> {
     const patient = await this.access(actor, id, 'update');
     await this.checkCaregivers(patient.orgId, [caregiverId]);
-    return this.database.transaction(async (tx) => {
-      await this.repo.link(patient.orgId, id, caregiverId, tx);
-      await this.audit.record(
-        {
-          action: 'patient.assign',
-          resourceType: 'patient',
-          resourceIds: [id, caregiverId],
-          patientIds: [id],
-          orgId: patient.orgId,
-          outcome: 'success',
-        },
-        tx,
-      );
-      return this.get(patient.orgId, id, tx);
-    });
+    return this.changeLink('patient.assign', patient.orgId, id, caregiverId);
   }
 
   /** P9. */
   async unassign(actor: AuthActor, id: string, caregiverId: string): Promise<Patient> {
     const patient = await this.access(actor, id, 'update');
+    return this.changeLink('patient.unassign', patient.orgId, id, caregiverId);
+  }
+
+  /** Links or unlinks a caregiver and audits it in the same transaction; answers the patient. */
+  private changeLink(action: 'patient.assign' | 'patient.unassign', orgId: string, id: string, caregiverId: string): Promise<Patient> {
     return this.database.transaction(async (tx) => {
-      await this.repo.unlink(patient.orgId, id, caregiverId, tx);
+      if (action === 'patient.assign') await this.repo.link(orgId, id, caregiverId, tx);
+      else await this.repo.unlink(orgId, id, caregiverId, tx);
       await this.audit.record(
-        {
-          action: 'patient.unassign',
-          resourceType: 'patient',
-          resourceIds: [id, caregiverId],
-          patientIds: [id],
-          orgId: patient.orgId,
-          outcome: 'success',
-        },
+        { action, resourceType: 'patient', resourceIds: [id, caregiverId], patientIds: [id], orgId, outcome: 'success' },
         tx,
       );
-      return this.get(patient.orgId, id, tx);
+      return this.get(orgId, id, tx);
     });
   }
 
