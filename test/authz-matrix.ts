@@ -13,33 +13,13 @@
  *   - `fresh: true` when the call changes what other cells rely on (deletes, role changes).
  *   - Every 404 in an `other` cell is also compared byte-for-byte with the 404 of a random id.
  */
-import type { CareFixtureKind } from '@app/testing';
+import { ANALYSIS_ROWS } from './authz-matrix.analysis';
+import { BILLING_EXTRA_ROWS } from './authz-matrix.billing';
+import { COMPLIANCE_ROWS } from './authz-matrix.compliance';
+import { ALL_401, type MatrixRow } from './authz-matrix.types';
+import { VOICE_ROWS } from './authz-matrix.voice';
 
-export type MatrixRole = 'anon' | 'invited' | 'staff' | 'orgAdmin' | 'superAdmin';
-export const MATRIX_ROLES: readonly MatrixRole[] = ['anon', 'invited', 'staff', 'orgAdmin', 'superAdmin'];
-
-/** `org`: the org; `peer`: a staff member of it (not the caller); `self`: the caller (own) or the org's staff member (other). */
-export type FixtureKind = 'org' | 'peer' | 'self' | CareFixtureKind;
-
-export type Expectations = Partial<Record<MatrixRole, number>>;
-
-export interface MatrixRow {
-  /** `METHOD /v1/path/:param` exactly as the router registers it. */
-  route: string;
-  access: 'public' | 'test' | 'bearer';
-  params?: Record<string, FixtureKind>;
-  /** Query parameters holding ids (e.g. `?orgId=`), resolved like `params`. */
-  query?: Record<string, FixtureKind>;
-  /** JSON body; `{unique}` in a string is replaced by a fresh suffix per request. */
-  body?: Record<string, unknown>;
-  /** Send a small PNG as multipart field `avatar`. */
-  avatar?: boolean;
-  own?: Expectations;
-  other?: Expectations;
-  fresh?: boolean;
-}
-
-const ALL_401 = { anon: 401 } as const;
+export * from './authz-matrix.types';
 
 export const AUTHZ_MATRIX: readonly MatrixRow[] = [
   // §2.1 auth — public; an empty body is a 400 (validation), never a 401/403.
@@ -584,4 +564,10 @@ export const AUTHZ_MATRIX: readonly MatrixRow[] = [
     'get-email',
     'reset-mfa',
   ].map((name): MatrixRow => ({ route: `POST /v1/test/${name}`, access: 'test' })),
+
+  // Domains kept in their own files (test/authz-matrix.<domain>.ts).
+  ...ANALYSIS_ROWS,
+  ...COMPLIANCE_ROWS,
+  ...VOICE_ROWS,
+  ...BILLING_EXTRA_ROWS,
 ];
