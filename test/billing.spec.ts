@@ -15,6 +15,11 @@ import {
 
 const WEBHOOK_SECRET = 'whsec_test_billing';
 
+/** Waits for a condition the worker makes true (bounded by the jest timeout; no timing assertion). */
+async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
+  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 25));
+}
+
 interface Team {
   orgId: string;
   admin: string;
@@ -89,6 +94,19 @@ describe('billing: usage, invoices, Stripe payment methods and webhooks', () => 
       expect(await usage.recordCall(call(patient, 5))).toMatchObject({ billableSeconds: 30, amountCents: 12 });
       expect(await usage.recordCall(call(patient, 61))).toMatchObject({ billableSeconds: 61, amountCents: 24 });
       expect(await usage.recordCall(call(patient, 5, { outcome: 'busy' }))).toMatchObject({ billableSeconds: 0, amountCents: 0 });
+    });
+
+    it("bills the carrier's answered duration when reported, never for failed attempts; rejects bad input", async () => {
+      const { patient } = await team();
+      const usage = t.get(UsageService);
+      expect(await usage.recordCall(call(patient, 100, { durationSeconds: 42.2 }))).toMatchObject({ billableSeconds: 43, amountCents: 7 });
+      expect(await usage.recordCall(call(patient, 100, { outcome: 'failed', durationSeconds: 42 }))).toMatchObject({
+        billableSeconds: 0,
+        amountCents: 0,
+      });
+      await expect(usage.recordCall(call(patient, 10, { durationSeconds: -1 }))).rejects.toThrow('durationSeconds');
+      const late = call(patient, 10);
+      await expect(usage.recordCall({ ...late, answeredAt: new Date(late.endedAt.getTime() + 1) })).rejects.toThrow('answeredAt');
     });
   });
 
@@ -167,10 +185,10 @@ describe('billing: usage, invoices, Stripe payment methods and webhooks', () => 
       await t.http().post(`/v1/payments/patients/${other.patient.id}/invoices`).set('Authorization', tm.admin).expect(404);
     });
 
-    it('hands out gap-free, unique invoice numbers under concurrent creation', async () => {
+    it('hands out gap-free, unique invoice numbers under concurrent creation (20 at once)', async () => {
       const tm = await team();
       const admin = await createCaregiver(t, { org: { id: tm.orgId } as never, role: 'orgAdmin' });
-      const patients = await Promise.all(Array.from({ length: 8 }, () => createPatient(t, admin)));
+      const patients = await Promise.all(Array.from({ length: 20 }, () => createPatient(t, admin)));
       for (const p of patients) await t.get(UsageService).recordCall(call(p, 60));
       const token = `Bearer ${await loginAs(t, admin)}`;
       const results = await Promise.all(
@@ -231,11 +249,12 @@ describe('billing: usage, invoices, Stripe payment methods and webhooks', () => 
         .filter((r) => (r.params.metadata as Record<string, string> | undefined)?.invoiceId === invoices[0].id);
       expect(creates.filter((r) => !r.replayed)).toHaveLength(1);
       expect(stripe.requests.every((r) => r.method !== 'POST' || r.idempotencyKey)).toBe(true);
-      const meter = [...stripe.meterEvents.values()].filter(
-        (e) =>
-          (e.payload as Record<string, string>).stripe_customer_id ===
-          stripe.paymentMethods.get(methods.body.stripePaymentMethodId)!.customer,
-      );
+      const customer = stripe.paymentMethods.get(methods.body.stripePaymentMethodId)!.customer;
+      const meterOf = () =>
+        [...stripe.meterEvents.values()].filter((e) => (e.payload as Record<string, string>).stripe_customer_id === customer);
+      // Metering runs in the worker (billing.report-usage job).
+      await until(() => meterOf().length >= 2);
+      const meter = meterOf();
       expect(meter.map((e) => (e.payload as Record<string, string>).value).sort()).toEqual(['120', '60']);
     });
   });
@@ -431,7 +450,7 @@ describe('billing: usage, invoices, Stripe payment methods and webhooks', () => 
       await plain.get(UsageService).recordCall(call(patient, 60));
       const inv = await plain.http().post(`/v1/payments/patients/${patient.id}/invoices`).set('Authorization', token).expect(201);
       expect(inv.body).toMatchObject({ totalAmount: 0.1, stripeSynced: false });
-      expect((await plain.get(InvoiceService).closeDay(new Date())).invoices).toEqual([]);
+      expect((await plain.get(InvoiceService).closeDue(new Date(), { orgId: org.id })).invoices).toEqual([]);
 
       const key = await plain.http().get('/v1/stripe/publishable-key').expect(503);
       expect(key.body).toMatchObject({ code: 503, message: 'Billing is not configured' });

@@ -33,7 +33,11 @@ export class InvoiceController {
   @Post('patients/:patientId/invoices')
   @RequirePermission('create', 'Invoice')
   @ApiIdParam('patientId')
-  @ApiOperation({ summary: 'Invoice every not-yet-invoiced call of the patient (body ignored)' })
+  @ApiOperation({
+    summary: 'Invoice every ended, not-yet-invoiced conversation of the patient (body ignored)',
+    description:
+      'Unanswered/failed calls appear at $0.00. One line item; conversations are linked to it. 404 when there is nothing to bill.',
+  })
   @ApiCreatedResponse({ type: InvoiceResponse })
   @ApiErrors(403, 404)
   async createForPatient(@CurrentActor() actor: AuthActor, @IdParam('patientId') patientId: string): Promise<InvoiceResponse> {
@@ -74,7 +78,10 @@ export class InvoiceController {
   @Get('orgs/:orgId/unbilled-costs')
   @RequirePermission('read', 'Invoice')
   @ApiIdParam('orgId')
-  @ApiOperation({ summary: 'Not-yet-invoiced call costs of the last `days` days, by patient' })
+  @ApiOperation({
+    summary: 'Not-yet-invoiced conversation costs of the last `days` days, by patient',
+    description: '`stripeUsage`: seconds metered by Stripe this month, for an org with a Stripe customer.',
+  })
   @ApiOkResponse({ type: UnbilledCostsResponse })
   @ApiErrors(403, 404)
   unbilled(

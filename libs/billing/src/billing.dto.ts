@@ -107,12 +107,20 @@ class UnbilledPeriod {
   @ApiProperty({ format: 'date-time' }) endDate!: string;
 }
 
+class StripeUsageResponse {
+  @ApiProperty({ description: 'billable seconds metered by Stripe in the period (meter `bianca_call_seconds`)' }) totalUsage!: number;
+  @ApiProperty({ format: 'date-time' }) currentPeriodStart!: string;
+  @ApiProperty({ format: 'date-time' }) currentPeriodEnd!: string;
+}
+
 export class UnbilledCostsResponse {
   @ApiProperty({ format: 'uuid' }) orgId!: string;
   @ApiProperty() orgName!: string;
   @ApiProperty({ description: 'USD' }) totalUnbilledCost!: number;
   @ApiProperty({ type: [PatientCost] }) patientCosts!: PatientCost[];
   @ApiProperty({ type: UnbilledPeriod }) period!: UnbilledPeriod;
+  @ApiPropertyOptional({ type: StripeUsageResponse, description: 'only for an org with a Stripe customer (and Stripe reachable)' })
+  stripeUsage?: StripeUsageResponse;
 }
 
 /** PaymentMethodDTO (§2.13). */

@@ -23,7 +23,10 @@ export type InvoiceInsert = Omit<typeof invoices.$inferInsert, 'id' | 'createdAt
 export type LineItemInsert = Omit<typeof invoiceLineItems.$inferInsert, 'id' | 'createdAt'>;
 export type PaymentMethodInsert = Omit<typeof paymentMethods.$inferInsert, 'id' | 'createdAt'>;
 export type InvoicePatch = Partial<
-  Pick<InvoiceRow, 'status' | 'stripeInvoiceId' | 'stripePaymentIntentId' | 'stripeSynced' | 'stripeSyncedAt' | 'paidAt' | 'totalCents'>
+  Pick<
+    InvoiceRow,
+    'status' | 'stripeInvoiceId' | 'stripePaymentIntentId' | 'stripeSynced' | 'stripeSyncedAt' | 'paidAt' | 'totalCents' | 'paymentMethodId'
+  >
 >;
 
 export interface InvoiceFilter {
@@ -116,12 +119,27 @@ export class BillingRepository {
     await tx.update(usageRecords).set({ invoiceId, lineItemId }).where(inArray(usageRecords.id, ids));
   }
 
-  async unreportedUsage(limit: number, tx: DbOrTx = this.database.db): Promise<UsageRecordRow[]> {
+  /** Usage already recorded for these conversations (the conversation ↔ usage link). */
+  async usageOfConversations(conversationIds: string[], tx: DbOrTx = this.database.db): Promise<UsageRecordRow[]> {
+    if (conversationIds.length === 0) return [];
+    return tx.select().from(usageRecords).where(inArray(usageRecords.conversationId, conversationIds));
+  }
+
+  /** Orgs with billable usage not yet sent to the Stripe meter. */
+  async orgsWithUnreportedUsage(tx: DbOrTx = this.database.db): Promise<string[]> {
+    const rows = await tx
+      .selectDistinct({ orgId: usageRecords.orgId })
+      .from(usageRecords)
+      .where(and(isNull(usageRecords.stripeReportedAt), sql`${usageRecords.billableSeconds} > 0`));
+    return rows.map((r) => r.orgId);
+  }
+
+  async unreportedUsageOfOrg(orgId: string, limit: number, tx: DbOrTx = this.database.db): Promise<UsageRecordRow[]> {
     return tx
       .select()
       .from(usageRecords)
-      .where(and(isNull(usageRecords.stripeReportedAt), sql`${usageRecords.billableSeconds} > 0`))
-      .orderBy(asc(usageRecords.createdAt))
+      .where(and(eq(usageRecords.orgId, orgId), isNull(usageRecords.stripeReportedAt), sql`${usageRecords.billableSeconds} > 0`))
+      .orderBy(asc(usageRecords.createdAt), asc(usageRecords.id))
       .limit(limit);
   }
 
@@ -155,6 +173,22 @@ export class BillingRepository {
     const [row] = await tx.insert(invoiceLineItems).values(values).returning();
     if (!row) throw new Error('insert returned no row');
     return row;
+  }
+
+  /** Invoices with an amount not yet pushed to Stripe, of orgs that have a default payment method. */
+  async unsyncedInvoices(limit: number, tx: DbOrTx = this.database.db): Promise<InvoiceRow[]> {
+    return tx
+      .select()
+      .from(invoices)
+      .where(
+        and(
+          eq(invoices.stripeSynced, false),
+          sql`${invoices.totalCents} > 0`,
+          sql`exists (select 1 from ${paymentMethods} where ${paymentMethods.orgId} = ${invoices.orgId} and ${paymentMethods.isDefault})`,
+        ),
+      )
+      .orderBy(asc(invoices.createdAt))
+      .limit(limit);
   }
 
   async invoiceByBillingKey(key: string, tx: DbOrTx = this.database.db): Promise<InvoiceRow | undefined> {
@@ -231,6 +265,15 @@ export class BillingRepository {
       .orderBy(desc(paymentMethods.isDefault), desc(paymentMethods.createdAt), desc(paymentMethods.id));
   }
 
+  async defaultPaymentMethod(orgId: string, tx: DbOrTx = this.database.db): Promise<PaymentMethodRow | undefined> {
+    const [row] = await tx
+      .select()
+      .from(paymentMethods)
+      .where(and(eq(paymentMethods.orgId, orgId), eq(paymentMethods.isDefault, true)))
+      .limit(1);
+    return row;
+  }
+
   async paymentMethodInOrg(orgId: string, id: string, tx: DbOrTx = this.database.db): Promise<PaymentMethodRow | undefined> {
     const [row] = await tx
       .select()
@@ -286,5 +329,11 @@ export class BillingRepository {
   async claimEvent(id: string, type: string, tx: DbOrTx): Promise<boolean> {
     const rows = await tx.insert(stripeEvents).values({ id, type }).onConflictDoNothing().returning({ id: stripeEvents.id });
     return rows.length === 1;
+  }
+
+  /** Forgets handled event ids received before `before`; returns how many. */
+  async pruneEvents(before: Date, tx: DbOrTx = this.database.db): Promise<number> {
+    const rows = await tx.delete(stripeEvents).where(lt(stripeEvents.receivedAt, before)).returning({ id: stripeEvents.id });
+    return rows.length;
   }
 }

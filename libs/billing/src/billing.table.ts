@@ -10,14 +10,21 @@ export type RoundingRule = (typeof ROUNDING_RULES)[number];
 
 /** Provider cost of a call (not PHI): what the call cost us, for margin per call. */
 export interface ProviderCost {
+  /** AI realtime audio: total, caller→AI (in) and AI→caller (out) seconds. */
   aiAudioSeconds?: number;
+  aiAudioInSeconds?: number;
+  aiAudioOutSeconds?: number;
   aiInputTokens?: number;
   aiOutputTokens?: number;
+  /** Carrier (Twilio) billed seconds of the leg. */
   carrierSeconds?: number;
   /** Total provider cost in integer cents (or fractions thereof in `costMicroCents`). */
   costCents?: number;
   [key: string]: number | undefined;
 }
+
+export const USAGE_SOURCES = ['pipeline', 'conversation'] as const;
+export type UsageSource = (typeof USAGE_SOURCES)[number];
 
 /** Per-org price: rate in cents per minute, minimum billable seconds of an answered call, rounding. */
 export const billingSettings = pgTable('billing_settings', {
@@ -51,6 +58,8 @@ export const usageRecords = pgTable(
     amountCents: integer('amount_cents').notNull(),
     providerCost: jsonb('provider_cost').$type<ProviderCost>().notNull().default({}),
     providerCostCents: integer('provider_cost_cents').notNull().default(0),
+    /** `pipeline` (reported by the voice pipeline) or `conversation` (derived from an ended conversation never reported). */
+    source: text('source').$type<UsageSource>().notNull().default('pipeline'),
     invoiceId: uuid('invoice_id'),
     lineItemId: uuid('line_item_id'),
     stripeReportedAt: timestamp('stripe_reported_at', { withTimezone: true }),
@@ -155,11 +164,15 @@ export const paymentMethods = pgTable(
 );
 
 /** Stripe webhook events already handled: the primary key deduplicates deliveries. */
-export const stripeEvents = pgTable('stripe_events', {
-  id: text('id').primaryKey(),
-  type: text('type').notNull(),
-  receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
-});
+export const stripeEvents = pgTable(
+  'stripe_events',
+  {
+    id: text('id').primaryKey(),
+    type: text('type').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('stripe_events_received_idx').on(t.receivedAt)],
+);
 
 export type UsageRecordRow = typeof usageRecords.$inferSelect;
 export type InvoiceRow = typeof invoices.$inferSelect;

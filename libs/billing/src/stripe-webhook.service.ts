@@ -83,14 +83,15 @@ export class StripeWebhookService {
     const localId = remote.metadata?.invoiceId;
     const local = (await this.repo.invoiceByStripeId(remote.id, tx)) ?? (localId ? await this.repo.invoiceById(localId, tx) : undefined);
     if (!local) return;
-    const status = STATUS_MAP[remote.status ?? ''] ?? local.status;
+    // A draft is our push in progress (InvoiceService.syncToStripe finalizes it): the local status stays.
+    const status = remote.status === 'draft' ? local.status : (STATUS_MAP[remote.status ?? ''] ?? local.status);
     const paidAtSeconds = remote.status_transitions?.paid_at;
     await this.repo.updateInvoice(
       local.id,
       {
         status,
         stripeInvoiceId: remote.id,
-        stripeSynced: true,
+        stripeSynced: local.stripeSynced || remote.status !== 'draft',
         stripeSyncedAt: new Date(),
         paidAt: status === 'paid' ? (paidAtSeconds ? new Date(paidAtSeconds * 1000) : (local.paidAt ?? new Date())) : local.paidAt,
       },

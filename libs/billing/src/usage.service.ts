@@ -1,7 +1,15 @@
-import { Injectable } from '@nestjs/common';
-import { DatabaseService, ValidationError, type DbOrTx } from '@app/platform';
+import { Injectable, Logger } from '@nestjs/common';
+import { DatabaseService, QueueService, ValidationError, serializeError, type DbOrTx } from '@app/platform';
+import { StripeGateway } from './stripe.gateway';
 import { BillingRepository } from './billing.repository';
-import { ROUNDING_RULES, type BillingSettingsRow, type ProviderCost, type RoundingRule, type UsageRecordRow } from './billing.table';
+import {
+  ROUNDING_RULES,
+  type BillingSettingsRow,
+  type ProviderCost,
+  type RoundingRule,
+  type UsageRecordRow,
+  type UsageSource,
+} from './billing.table';
 
 export const DEFAULT_RATE_CENTS_PER_MINUTE = 10;
 export const DEFAULT_MINIMUM_SECONDS = 0;
@@ -31,13 +39,62 @@ export interface CallUsageReport {
   endedAt: Date;
   /** `answered` (or `completed`) bills; `no_answer`, `busy`, `failed`, `voicemail`… do not. */
   outcome: string;
+  /**
+   * The carrier's answered duration in seconds (e.g. Twilio `CallDuration`), when known: it then
+   * replaces `endedAt − answeredAt` for an answered call. Ignored for unanswered/failed calls (0 s).
+   */
+  durationSeconds?: number | null;
+  /** Provider cost inputs: AI audio in/out seconds, tokens, carrier seconds, total cost in cents. */
   providerCost?: ProviderCost;
 }
 
+/** The fields of a conversation row billing derives a usage report from (see `usageReportOfConversation`). */
+export interface ConversationUsageSource {
+  id: string;
+  orgId: string;
+  patientId: string;
+  callSid: string | null;
+  callOutcome: string | null;
+  startTime: Date;
+  endTime: Date | null;
+  callStartTime: Date | null;
+  callEndTime: Date | null;
+  callDuration: number;
+  usage: Record<string, number> | null;
+  costCents: number;
+}
+
+/**
+ * The usage of an ended conversation whose call was never reported by the pipeline (a crash, a
+ * manual conversation): only a carrier-confirmed `answered` outcome bills, else 0 s ($0.00).
+ */
+export function usageReportOfConversation(c: ConversationUsageSource): CallUsageReport {
+  const answered = c.callOutcome === 'answered' && c.callStartTime !== null;
+  const endedAt = c.callEndTime ?? c.endTime ?? c.startTime;
+  return {
+    conversationId: c.id,
+    callId: c.callSid,
+    orgId: c.orgId,
+    patientId: c.patientId,
+    startedAt: c.startTime,
+    answeredAt: answered ? c.callStartTime : null,
+    endedAt: answered && c.callStartTime && endedAt < c.callStartTime ? c.callStartTime : endedAt,
+    outcome: c.callOutcome ?? 'unreported',
+    durationSeconds: answered && c.callDuration > 0 ? c.callDuration : null,
+    providerCost: { ...(c.usage ?? {}), costCents: c.costCents },
+  };
+}
+
 /** Billable seconds from answer to hang-up (whole seconds, rounded up), 0 for unanswered calls; min applied to answered calls. */
-export function billableSecondsOf(report: Pick<CallUsageReport, 'answeredAt' | 'endedAt' | 'outcome'>, minimumSeconds: number): number {
+export function billableSecondsOf(
+  report: Pick<CallUsageReport, 'answeredAt' | 'endedAt' | 'outcome' | 'durationSeconds'>,
+  minimumSeconds: number,
+): number {
   if (!report.answeredAt || !(BILLABLE_OUTCOMES as readonly string[]).includes(report.outcome)) return 0;
-  const ms = report.endedAt.getTime() - report.answeredAt.getTime();
+  const ms =
+    report.durationSeconds !== undefined && report.durationSeconds !== null && Number.isFinite(report.durationSeconds)
+      ? report.durationSeconds * 1000
+      : report.endedAt.getTime() - report.answeredAt.getTime();
   if (ms <= 0) return 0;
   return Math.max(Math.ceil(ms / 1000), minimumSeconds);
 }
@@ -55,9 +112,13 @@ export function amountCentsOf(seconds: number, rateCentsPerMinute: number, round
  */
 @Injectable()
 export class UsageService {
+  private readonly logger = new Logger('UsageService');
+
   constructor(
     private readonly database: DatabaseService,
     private readonly repo: BillingRepository,
+    private readonly stripe: StripeGateway,
+    private readonly queues: QueueService,
   ) {}
 
   async settings(orgId: string, tx?: DbOrTx): Promise<OrgBillingSettings> {
@@ -81,14 +142,16 @@ export class UsageService {
   }
 
   /** Records the usage of one finished call; idempotent by conversation id. */
-  async recordCall(report: CallUsageReport, tx?: DbOrTx): Promise<UsageRecordRow> {
+  async recordCall(report: CallUsageReport, tx?: DbOrTx, source: UsageSource = 'pipeline'): Promise<UsageRecordRow> {
     if (report.answeredAt && report.answeredAt.getTime() > report.endedAt.getTime())
       throw new ValidationError('answeredAt is after endedAt');
-    const work = async (t: DbOrTx): Promise<UsageRecordRow> => {
+    if (report.durationSeconds !== undefined && report.durationSeconds !== null && !(report.durationSeconds >= 0))
+      throw new ValidationError('durationSeconds must be >= 0');
+    const work = async (t: DbOrTx): Promise<{ row: UsageRecordRow; created: boolean }> => {
       const price = await this.settings(report.orgId, t);
       const billableSeconds = billableSecondsOf(report, price.minimumSeconds);
       const cost = report.providerCost ?? {};
-      const { row } = await this.repo.insertUsage(
+      return this.repo.insertUsage(
         {
           orgId: report.orgId,
           patientId: report.patientId,
@@ -103,11 +166,23 @@ export class UsageService {
           amountCents: amountCentsOf(billableSeconds, price.rateCentsPerMinute, price.rounding),
           providerCost: cost,
           providerCostCents: Math.round(cost.costCents ?? 0),
+          source,
         },
         t,
       );
-      return row;
     };
-    return tx ? work(tx) : this.database.transaction(work);
+    const { row, created } = tx ? await work(tx) : await this.database.transaction(work);
+    if (created && row.billableSeconds > 0) await this.meterSoon(row.id);
+    return row;
+  }
+
+  /** Asks the worker to report the new usage to Stripe (the periodic sweep catches anything this misses). */
+  private async meterSoon(usageId: string): Promise<void> {
+    if (!this.stripe.configured) return;
+    try {
+      await this.queues.enqueue('billing.report-usage', {}, { idempotencyKey: `usage:${usageId}` });
+    } catch (err) {
+      this.logger.warn({ msg: 'could not enqueue usage reporting; the sweep will report it', usageId, err: serializeError(err) });
+    }
   }
 }

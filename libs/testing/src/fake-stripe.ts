@@ -12,7 +12,10 @@ import Stripe from 'stripe';
  *
  * Resources: customers (create, update, retrieve), payment_methods (retrieve, list, attach,
  * detach; any `pm_…` id exists, `pm_card_chargeDeclined` fails to attach with a card error),
- * setup_intents, invoiceitems, invoices (create, retrieve, finalize, pay), billing/meter_events.
+ * setup_intents, invoiceitems, invoices (create, retrieve, finalize, pay), billing/meters (create,
+ * list, event_summaries: the sum of the meter's events per customer in [start_time, end_time)),
+ * billing/meter_events (refused without an active meter of that `event_name`, or for an
+ * `identifier` already used: Stripe's dedupe).
  * `failing = true` answers every request 500 (api_error); `requests` records every call.
  *
  * Point the app at it with STRIPE_API_BASE_URL=<fake.url>; sign webhook payloads with
@@ -63,9 +66,12 @@ export class FakeStripe {
   readonly invoices = new Map<string, Obj>();
   readonly invoiceItems = new Map<string, Obj>();
   readonly meterEvents = new Map<string, Obj>();
+  readonly meters = new Map<string, Obj>();
   readonly requests: StripeRecordedRequest[] = [];
   /** When true, every request answers 500 `api_error` (a Stripe outage). */
   failing = false;
+  /** Requests for which this returns true answer 500 `api_error` (a partial outage). */
+  failWhen: ((method: string, path: string) => boolean) | undefined;
   private readonly idempotency = new Map<string, StoredIdempotency>();
   private readonly sdk = new Stripe('sk_test_fake');
 
@@ -91,6 +97,18 @@ export class FakeStripe {
   /** Requests to `path` (exact or prefix match) and method. */
   calls(method: string, pathPrefix: string): StripeRecordedRequest[] {
     return this.requests.filter((r) => r.method === method && r.path.startsWith(pathPrefix));
+  }
+
+  /**
+   * POSTs per Idempotency-Key to `pathPrefix` that Stripe actually executed (not replays): a
+   * well-behaved client never makes one key execute twice nor one business effect under two keys.
+   */
+  executedByKey(pathPrefix: string): Map<string | undefined, number> {
+    const out = new Map<string | undefined, number>();
+    for (const r of this.calls('POST', pathPrefix).filter((x) => !x.replayed && x.status < 400)) {
+      out.set(r.idempotencyKey, (out.get(r.idempotencyKey) ?? 0) + 1);
+    }
+    return out;
   }
 
   /** Sets an invoice's state as Stripe would after a payment attempt (for webhook tests). */
@@ -130,7 +148,7 @@ export class FakeStripe {
       record(401, { error: { type: 'invalid_request_error', message: 'Invalid API Key provided' } });
       return;
     }
-    if (this.failing) {
+    if (this.failing || this.failWhen?.(method, url.pathname)) {
       record(500, { error: { type: 'api_error', message: 'Fake Stripe outage' } });
       return;
     }
@@ -160,6 +178,7 @@ export class FakeStripe {
 
   private route(method: string, path: string, p: Record<string, unknown>): [number, unknown] {
     if (method === 'POST' && path === '/v1/billing/meter_events') return this.meterEvent(p);
+    if (path.startsWith('/v1/billing/meters')) return this.meterRoute(method, path, p);
     const seg = path.split('/').filter(Boolean); // ['v1', resource, id?, action?]
     const [, resource, rid, action] = seg;
     const now = Math.floor(Date.now() / 1000);
@@ -293,8 +312,72 @@ export class FakeStripe {
     }
   }
 
+  private meterRoute(method: string, path: string, p: Record<string, unknown>): [number, unknown] {
+    const [, , , meterId, action] = path.split('/').filter(Boolean); // ['v1', 'billing', 'meters', id?, action?]
+    if (method === 'POST' && !meterId) {
+      if ([...this.meters.values()].some((m) => m.event_name === p.event_name && m.status === 'active')) {
+        return [
+          400,
+          { error: { type: 'invalid_request_error', message: `An active meter with event_name ${String(p.event_name)} already exists.` } },
+        ];
+      }
+      const meter: Obj = {
+        id: id('mtr'),
+        object: 'billing.meter',
+        status: 'active',
+        display_name: p.display_name,
+        event_name: p.event_name,
+        default_aggregation: p.default_aggregation ?? { formula: 'sum' },
+        customer_mapping: p.customer_mapping ?? { type: 'by_id', event_payload_key: 'stripe_customer_id' },
+        value_settings: p.value_settings ?? { event_payload_key: 'value' },
+        created: Math.floor(Date.now() / 1000),
+      };
+      this.meters.set(meter.id, meter);
+      return [200, meter];
+    }
+    if (method === 'GET' && !meterId) {
+      const data = [...this.meters.values()].filter((m) => !p.status || m.status === p.status);
+      return [200, { object: 'list', data, has_more: false, url: '/v1/billing/meters' }];
+    }
+    const meter = this.meters.get(meterId);
+    if (!meter)
+      return [404, { error: { type: 'invalid_request_error', code: 'resource_missing', message: `No such meter: '${meterId}'` } }];
+    if (method === 'GET' && action === 'event_summaries') {
+      const start = Number(p.start_time);
+      const end = Number(p.end_time);
+      if (typeof p.customer !== 'string' || !Number.isFinite(start) || !Number.isFinite(end)) {
+        return [400, { error: { type: 'invalid_request_error', message: 'customer, start_time and end_time are required' } }];
+      }
+      const customerKey = (meter.customer_mapping as { event_payload_key: string }).event_payload_key;
+      const valueKey = (meter.value_settings as { event_payload_key: string }).event_payload_key;
+      const total = [...this.meterEvents.values()]
+        .filter((e) => e.event_name === meter.event_name)
+        .filter((e) => (e.payload as Record<string, string>)[customerKey] === p.customer)
+        .filter((e) => Number(e.timestamp) >= start && Number(e.timestamp) < end)
+        .reduce((sum, e) => sum + Number((e.payload as Record<string, string>)[valueKey] ?? 0), 0);
+      const summary = {
+        id: id('mtrusg'),
+        object: 'billing.meter_event_summary',
+        aggregated_value: total,
+        start_time: start,
+        end_time: end,
+        meter: meter.id,
+        livemode: false,
+      };
+      return [200, { object: 'list', data: [summary], has_more: false, url: `/v1/billing/meters/${meter.id}/event_summaries` }];
+    }
+    if (method === 'GET' && !action) return [200, meter];
+    return [404, { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${method}: ${path}).` } }];
+  }
+
   private meterEvent(p: Record<string, unknown>): [number, unknown] {
     const now = Math.floor(Date.now() / 1000);
+    if (![...this.meters.values()].some((m) => m.event_name === p.event_name && m.status === 'active')) {
+      return [
+        400,
+        { error: { type: 'invalid_request_error', message: `No active meter was found matching event_name ${String(p.event_name)}.` } },
+      ];
+    }
     const ev: Obj = {
       id: typeof p.identifier === 'string' ? p.identifier : id('mev'),
       object: 'billing.meter_event',
