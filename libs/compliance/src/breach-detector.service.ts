@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { AuditSealer } from '@app/audit';
 import { AppConfig, Clock, DatabaseService, JobHandler, QueueService, defineJob } from '@app/platform';
 import { BREACH_RULES, detect, type BreachFiring } from './breach-rules';
 import { BreachRepository } from './breach.repository';
@@ -58,6 +59,7 @@ export class BreachDetector implements OnApplicationBootstrap {
     private readonly alerts: ComplianceAlertService,
     private readonly queues: QueueService,
     private readonly clock: Clock,
+    private readonly sealer: AuditSealer,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -79,6 +81,8 @@ export class BreachDetector implements OnApplicationBootstrap {
   /** Seals pending entries first (so detection latency is this job's interval), then detects. */
   async run(maxPages = 50): Promise<DetectionRun> {
     const result: DetectionRun = { processed: 0, lastSeq: 0, breaches: [] };
+    // Only sealed entries have a seq (the detector's cursor): seal what is pending first.
+    await this.sealer.seal();
     for (let i = 0; i < maxPages; i++) {
       const page = await this.database.transaction(async (tx) => {
         const cursor = await this.repo.lockCursor(tx);

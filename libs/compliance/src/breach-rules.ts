@@ -12,6 +12,7 @@ export type BreachRuleId =
   | 'failed_logins_org'
   | 'failed_mfa'
   | 'phi_read_volume'
+  | 'phi_read_burst'
   | 'off_hours_access'
   | 'cross_tenant_denials'
   | 'superadmin_phi_access'
@@ -58,6 +59,13 @@ export const BREACH_RULES: Record<BreachRuleId, BreachRuleSpec> = {
     windowMs: 10 * MIN,
     severity: 'critical',
     description: '> 50 distinct patients accessed by one actor in 10 min',
+  },
+  phi_read_burst: {
+    id: 'phi_read_burst',
+    threshold: 301,
+    windowMs: 10 * MIN,
+    severity: 'high',
+    description: '> 300 PHI accesses (any patients, repeated reads included) by one actor in 10 min',
   },
   off_hours_access: {
     id: 'off_hours_access',
@@ -234,6 +242,7 @@ export function detect(entries: readonly DetectorEntry[], options: DetectOptions
     if (PHI_ACCESS(e)) {
       const actor = e.actorId as string;
       observe('phi_read_volume', actor, e.orgId, e, e.patientIds);
+      observe('phi_read_burst', actor, e.orgId, e, [undefined]);
       const hours = e.orgId ? options.hours?.get(e.orgId) : undefined;
       if (hours && !withinHours(hours, e.occurredAt)) observe('off_hours_access', actor, e.orgId, e, [undefined]);
       if (e.actorRole === 'superAdmin') {

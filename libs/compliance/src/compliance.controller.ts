@@ -4,6 +4,8 @@ import { ApiErrors, Authenticated, CurrentActor, ErrorResponse, type AuthActor }
 import { ApiIdParam, IdParam } from '@app/platform';
 import { BreachService } from './breach.service';
 import { BreakGlassService } from './break-glass.service';
+import { ComplianceSettingsResponse, UpdateComplianceSettingsDto } from './privacy.dto';
+import { RetentionService, type ComplianceSettings } from './retention.service';
 import {
   BreachListQueryDto,
   BreachPageResponse,
@@ -21,7 +23,30 @@ export class ComplianceController {
   constructor(
     private readonly breaches: BreachService,
     private readonly breakGlass: BreakGlassService,
+    private readonly retention: RetentionService,
   ) {}
+
+  @Get('settings')
+  @ApiOperation({
+    summary: 'The org’s compliance settings: business hours, retention (audit 7 y default; conversations), legal hold (orgAdmin).',
+  })
+  @ApiOkResponse({ type: ComplianceSettingsResponse })
+  @ApiForbiddenResponse({ description: 'Only an orgAdmin', type: ErrorResponse })
+  @ApiErrors()
+  settings(@CurrentActor() actor: AuthActor): Promise<ComplianceSettings> {
+    return this.retention.settings(actor);
+  }
+
+  @Patch('settings')
+  @ApiOperation({
+    summary: 'Change business hours, retention periods (conversations ≥ 30 days, audit ≥ 6 years) or legal hold (orgAdmin; audited).',
+  })
+  @ApiOkResponse({ type: ComplianceSettingsResponse })
+  @ApiForbiddenResponse({ description: 'Only an orgAdmin', type: ErrorResponse })
+  @ApiErrors(400)
+  updateSettings(@CurrentActor() actor: AuthActor, @Body() body: UpdateComplianceSettingsDto): Promise<ComplianceSettings> {
+    return this.retention.updateSettings(actor, body);
+  }
 
   @Get('breaches')
   @ApiOperation({ summary: 'Breach log (B1/B2): orgAdmin sees its org, superAdmin every org (optionally ?orgId=). Audited.' })

@@ -60,6 +60,8 @@ export interface ReencryptOptions {
   table?: string;
   /** Stop after this many batches per table (tests: resumability); default unbounded. */
   maxBatches?: number;
+  /** Called after every batch (the CLI prints progress). */
+  onBatch?: (progress: { table: string; scanned: number; rewritten: number }) => void;
 }
 
 type Row = Record<string, string | null>;
@@ -91,7 +93,7 @@ export class KeyRotationService {
     const batchSize = Math.min(Math.max(options.batchSize ?? 500, 1), 10_000);
     const result: ReencryptResult = { tables: [] };
     for (const set of this.registry.list().filter((s) => !options.table || s.table === options.table)) {
-      result.tables.push(await this.walk(set, batchSize, options.maxBatches ?? Number.POSITIVE_INFINITY));
+      result.tables.push(await this.walk(set, batchSize, options.maxBatches ?? Number.POSITIVE_INFINITY, options.onBatch));
     }
     const rewritten = result.tables.reduce((n, t) => n + t.rewritten, 0);
     await this.audit.record({
@@ -107,7 +109,12 @@ export class KeyRotationService {
     return result;
   }
 
-  private async walk(set: EncryptedColumnSet, batchSize: number, maxBatches: number): Promise<ReencryptResult['tables'][number]> {
+  private async walk(
+    set: EncryptedColumnSet,
+    batchSize: number,
+    maxBatches: number,
+    onBatch?: ReencryptOptions['onBatch'],
+  ): Promise<ReencryptResult['tables'][number]> {
     const db = this.database.db;
     const keyId = this.cipher.currentKeyId;
     const [saved] = await db
@@ -160,6 +167,7 @@ export class KeyRotationService {
         .insert(reencryptProgress)
         .values({ tableName: set.table, keyId, lastId, done, rewritten })
         .onConflictDoUpdate({ target: reencryptProgress.tableName, set: { keyId, lastId, done, rewritten, updatedAt: sql`now()` } });
+      onBatch?.({ table: set.table, scanned, rewritten });
       if (done) break;
     }
     return { table: set.table, scanned, rewritten, done };
@@ -190,7 +198,15 @@ export async function runReencrypt(app: INestApplicationContext, args: string[],
       return 2;
     }
   }
-  const result = await app.get(KeyRotationService).reencrypt(options);
+  let result: ReencryptResult;
+  try {
+    result = await app
+      .get(KeyRotationService)
+      .reencrypt({ ...options, onBatch: (p) => io.out(`${p.table}: ${p.scanned} scanned, ${p.rewritten} rewritten…`) });
+  } catch (err) {
+    io.err(`keys:reencrypt failed: ${(err as Error).message}`);
+    return 1;
+  }
   for (const t of result.tables) io.out(`${t.table}: scanned ${t.scanned}, rewritten ${t.rewritten}${t.done ? '' : ' (incomplete)'}`);
   if (result.tables.length === 0) io.out('no encrypted columns are registered');
   return result.tables.every((t) => t.done) ? 0 : 1;

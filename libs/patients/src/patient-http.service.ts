@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditService } from '@app/audit';
 import { caregiverResponse, type AuthActor, type CaregiverResponse } from '@app/auth';
 import { CaregiverService } from '@app/caregivers';
 import { orgScope } from '@app/orgs';
@@ -17,6 +18,7 @@ export class PatientHttpService {
     private readonly extensions: PatientExtensions,
     private readonly avatars: AvatarStorage,
     private readonly caregiverAccounts: CaregiverService,
+    private readonly audit: AuditService,
   ) {}
 
   /** PatientDTOs for an actor: field set by role, schedules embedded. */
@@ -127,6 +129,15 @@ export class PatientHttpService {
       const row = await this.caregiverAccounts.findInScope(scope, cid);
       if (row) out.push(caregiverResponse(row, links.get(cid) ?? []));
     }
+    // Who looks after a patient is part of the patient's record (audit coverage, L1).
+    await this.audit.record({
+      action: 'patient.caregivers.list',
+      resourceType: 'patient',
+      resourceIds: [p.id, ...out.map((c) => c.id)],
+      patientIds: [p.id],
+      orgId: p.orgId,
+      outcome: 'success',
+    });
     return out;
   }
 }
