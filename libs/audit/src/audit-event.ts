@@ -71,6 +71,15 @@ export const AUDIT_ACTIONS = {
   'compliance.break_glass.revoke': 'A break-glass grant was revoked early (high)',
   'compliance.break_glass.use': 'A PHI route was reached through a break-glass grant (high; reason: break_glass_<action>)',
   'compliance.keys.reencrypt': 'A key-rotation re-encryption pass ran (reason: complete or partial)',
+  'analysis.conversation.analyze': 'A call transcript was analysed (sentiment + summary; reason: openai, local or already_analyzed)',
+  'analysis.sentiment.read': 'Stored call sentiments of a patient were read (trend, summary or one call)',
+  'analysis.medical.create': 'A medical pattern analysis of a patient’s calls was computed and stored',
+  'analysis.medical.read': 'Stored medical pattern analyses of a patient were read',
+  'analysis.medical.schedule': 'An orgAdmin scheduled analysis jobs for every patient of the org',
+  'analysis.fraud.create': 'A fraud/abuse analysis of a patient’s calls was computed and stored',
+  'analysis.fraud.read': 'Stored fraud/abuse analyses of a patient were read',
+  'analysis.report.read': 'A patient wellness report was viewed (JSON)',
+  'analysis.report.export': 'A patient wellness report was exported (PDF)',
 } as const satisfies Record<string, string>;
 
 export type KnownAuditAction = keyof typeof AUDIT_ACTIONS;

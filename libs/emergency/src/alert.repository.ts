@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseService, queryRows, type DbOrTx } from '@app/platform';
-import { and, asc, desc, eq, gte, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { alertReads, alerts, type AlertRow, type NewAlertRow } from './alert.table';
 
 export type AlertInsert = Omit<NewAlertRow, 'createdAt' | 'updatedAt'>;
@@ -47,6 +47,22 @@ export class AlertRepository {
       )
       .orderBy(desc(alerts.createdAt), asc(alerts.id))
       .limit(MAX_ALERTS);
+  }
+
+  /** Counts of a patient's alerts created in [from, to) by importance and severity (reports). */
+  async countsOfPatient(
+    orgId: string,
+    patientId: string,
+    from: Date,
+    to: Date,
+    tx: DbOrTx = this.database.db,
+  ): Promise<Array<{ importance: string; severity: string | null; n: number }>> {
+    const rows = await tx
+      .select({ importance: alerts.importance, severity: alerts.severity, n: sql<number>`count(*)::int` })
+      .from(alerts)
+      .where(and(eq(alerts.orgId, orgId), eq(alerts.relatedPatientId, patientId), gte(alerts.createdAt, from), lt(alerts.createdAt, to)))
+      .groupBy(alerts.importance, alerts.severity);
+    return rows.map((r) => ({ importance: r.importance, severity: r.severity, n: Number(r.n) }));
   }
 
   /** The latest alert of the same patient+category raised since `since` (dedupe/merge). */

@@ -30,6 +30,12 @@ export interface RaiseAlertInput {
   dedupeWindowSeconds?: number;
 }
 
+export interface AlertCounts {
+  total: number;
+  byImportance: Record<Importance, number>;
+  bySeverity: Record<Severity, number>;
+}
+
 export interface RaiseResult {
   alertId: string;
   /** false when merged into a recent alert of the same patient+category. */
@@ -267,6 +273,24 @@ export class AlertService {
 
   async deleteOfPatients(orgId: string, patientIds: string[], tx: DbOrTx): Promise<void> {
     await this.repo.deleteOfPatients(orgId, patientIds, tx);
+  }
+
+  /**
+   * Reports (trusted; the caller checks access and audits): how many alerts about the patient
+   * were created in [from, to), by importance and by severity (emergency alerts only).
+   */
+  async countsForPatient(orgId: string, patientId: string, from: Date, to: Date, tx?: DbOrTx): Promise<AlertCounts> {
+    const counts: AlertCounts = {
+      total: 0,
+      byImportance: { low: 0, medium: 0, high: 0, urgent: 0 },
+      bySeverity: { CRITICAL: 0, HIGH: 0, MEDIUM: 0 },
+    };
+    for (const row of await this.repo.countsOfPatient(orgId, patientId, from, to, tx)) {
+      counts.total += row.n;
+      if (row.importance in counts.byImportance) counts.byImportance[row.importance as Importance] += row.n;
+      if (row.severity && row.severity in counts.bySeverity) counts.bySeverity[row.severity as Severity] += row.n;
+    }
+    return counts;
   }
 
   // ---- internals ----

@@ -12,6 +12,7 @@ export {
   RELEVANCE_SECONDS,
   type RaiseAlertInput,
   type RaiseResult,
+  type AlertCounts,
 } from './alert.service';
 export { EmergencyPhraseService, PHRASE_NOT_FOUND, type CompiledPhrase } from './emergency-phrase.service';
 export { DEFAULT_PHRASES, type DefaultPhrase } from './default-phrases';
