@@ -156,17 +156,21 @@ describe('authorization matrix (security.md Z1/Z2)', () => {
         const query = Object.entries(cell.row.query ?? {}).map(([name, kind]) => `${name}=${ids(kind)}`);
         return query.length > 0 ? `${path}?${query.join('&')}` : path;
       };
-      const send = (path: string) => {
+      const send = (path: string, ids: (kind: FixtureKind) => string) => {
         let req = t.http()[method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'](path);
         if (caller) req = req.set('Authorization', `Bearer ${caller.token}`);
         if (cell.row.avatar) return req.attach('avatar', PNG, { filename: 'avatar.png', contentType: 'image/png' });
-        return cell.row.body ? req.send(resolve(cell.row.body, uniqueSuffix()) as object) : req;
+        const bodyIds = Object.fromEntries(Object.entries(cell.row.bodyIds ?? {}).map(([name, kind]) => [name, ids(kind)]));
+        return cell.row.body || cell.row.bodyIds
+          ? req.send({ ...(resolve(cell.row.body ?? {}, uniqueSuffix()) as object), ...bodyIds })
+          : req;
       };
-      const res = await send(build(idOf));
+      const res = await send(build(idOf), idOf);
       expect({ status: res.status, body: res.body }).toMatchObject({ status });
       if (ownership === 'other' && status === 404) {
         // Another org's id answers exactly like an id that does not exist.
-        const missing = await send(build(() => randomUUID()));
+        const random = (): string => randomUUID();
+        const missing = await send(build(random), random);
         expect(missing.status).toBe(404);
         expect(missing.body).toEqual(res.body);
       }

@@ -18,6 +18,8 @@ export interface MatrixRow {
   query?: Record<string, FixtureKind>;
   /** JSON body; `{unique}` in a string is replaced by a fresh suffix per request. */
   body?: Record<string, unknown>;
+  /** Body fields holding ids (e.g. `{patientId: 'patient'}`), resolved like `params` and merged into `body`. */
+  bodyIds?: Record<string, FixtureKind>;
   /** Send a small PNG as multipart field `avatar`. */
   avatar?: boolean;
   own?: Expectations;

@@ -1,7 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AnalysisModule } from '@app/analysis';
 import { AuditModule } from '@app/audit';
 import { AuthModule } from '@app/auth';
 import { BillingModule } from '@app/billing';
+import { CallsModule } from '@app/calls';
+import { ComplianceModule } from '@app/compliance';
 import { ConversationsModule } from '@app/conversations';
 import { EmergencyModule } from '@app/emergency';
 import { OrgsModule } from '@app/orgs';
@@ -28,7 +31,10 @@ export class AppModule {
         SchedulesModule,
         ConversationsModule,
         EmergencyModule,
+        AnalysisModule,
         BillingModule,
+        CallsModule,
+        ComplianceModule,
       ],
     };
   }

@@ -33,6 +33,7 @@ export { ThrottleService, LOCKOUT_MESSAGE } from './throttle.service';
 export { PasswordService, passwordRuleProblem } from './password.service';
 export { SuperadminService, createSuperadmin } from './superadmin';
 export { ApiErrors } from './api-errors';
+export { OneOf, OptionalString, RequiredString } from './dto-fields';
 export { ErrorResponse, CaregiverResponse, OrgResponse, AuthTokensResponse } from './responses.dto';
 export { caregiverResponse, orgResponse } from './presenters';
 export { bearerToken } from './auth.guard';

@@ -11,6 +11,16 @@ export type ConversationSortField = 'startTime' | 'endTime' | 'duration' | 'crea
 
 const live = isNull(conversations.deletedAt);
 
+/** Billing's query: ended before `endedBefore` (and since `endedSince`), keyset-paged after `after`. */
+export interface UnbilledConversationFilter {
+  orgId?: string;
+  patientId?: string;
+  endedBefore: Date;
+  endedSince?: Date;
+  after?: { endTime: Date; id: string };
+  limit: number;
+}
+
 @Injectable()
 export class ConversationRepository {
   constructor(private readonly database: DatabaseService) {}
@@ -46,6 +56,34 @@ export class ConversationRepository {
       .where(and(eq(conversations.id, id), live))
       .limit(1);
     return row?.orgId;
+  }
+
+  /** Calls in progress (`initiated`/`in-progress`) of an org, optionally of one agent (who placed them), newest first. */
+  async activeCalls(orgId: string, agentId: string | undefined, tx: DbOrTx = this.database.db): Promise<ConversationRow[]> {
+    return tx
+      .select()
+      .from(conversations)
+      .where(
+        and(
+          eq(conversations.orgId, orgId),
+          agentId ? eq(conversations.agentId, agentId) : undefined,
+          inArray(conversations.status, ['initiated', 'in-progress']),
+          sql`${conversations.callType} <> 'manual'`,
+          live,
+        ),
+      )
+      .orderBy(desc(conversations.startTime))
+      .limit(500);
+  }
+
+  /** The latest ended calls of a patient that have a summary (newest first). */
+  async recentSummarised(orgId: string, patientId: string, limit: number, tx: DbOrTx = this.database.db): Promise<ConversationRow[]> {
+    return tx
+      .select()
+      .from(conversations)
+      .where(and(eq(conversations.orgId, orgId), eq(conversations.patientId, patientId), sql`${conversations.summary} is not null`, live))
+      .orderBy(desc(conversations.startTime))
+      .limit(limit);
   }
 
   async pageOfPatient(
@@ -95,6 +133,37 @@ export class ConversationRepository {
         ),
       )
       .orderBy(asc(conversations.startTime), asc(conversations.id));
+  }
+
+  /** Billing: ended, not-yet-invoiced (`line_item_id` null), live conversations, oldest first (keyset by endTime, id). */
+  async unbilledEnded(filter: UnbilledConversationFilter, tx: DbOrTx = this.database.db): Promise<ConversationRow[]> {
+    return tx
+      .select()
+      .from(conversations)
+      .where(
+        and(
+          filter.orgId ? eq(conversations.orgId, filter.orgId) : undefined,
+          filter.patientId ? eq(conversations.patientId, filter.patientId) : undefined,
+          isNull(conversations.lineItemId),
+          lt(conversations.endTime, filter.endedBefore),
+          filter.endedSince ? gte(conversations.endTime, filter.endedSince) : undefined,
+          filter.after
+            ? sql`(${conversations.endTime}, ${conversations.id}) > (${filter.after.endTime.toISOString()}::timestamptz, ${filter.after.id}::uuid)`
+            : undefined,
+          live,
+        ),
+      )
+      .orderBy(asc(conversations.endTime), asc(conversations.id))
+      .limit(filter.limit);
+  }
+
+  /** Billing: links conversations to the invoice line item that billed them. */
+  async markBilled(orgId: string, ids: string[], lineItemId: string, tx: DbOrTx): Promise<void> {
+    if (ids.length === 0) return;
+    await tx
+      .update(conversations)
+      .set({ lineItemId, updatedAt: sql`now()` })
+      .where(and(eq(conversations.orgId, orgId), inArray(conversations.id, ids)));
   }
 
   async update(orgId: string, id: string, patch: ConversationPatch, tx: DbOrTx = this.database.db): Promise<ConversationRow | undefined> {

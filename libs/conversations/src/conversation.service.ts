@@ -5,7 +5,12 @@ import type { AuthActor } from '@app/auth';
 import { PatientService } from '@app/patients';
 import { DatabaseService, FieldCipher, NotFoundError, pageRequest, parseSort, toPage, type DbOrTx, type Page } from '@app/platform';
 import type { ConversationResponse, MessageResponse } from './conversation.dto';
-import { ConversationRepository, type ConversationPatch, type ConversationSortField } from './conversation.repository';
+import {
+  ConversationRepository,
+  type ConversationPatch,
+  type ConversationSortField,
+  type UnbilledConversationFilter,
+} from './conversation.repository';
 import type { CallUsage, ConversationRow, MessageRole, MessageRow } from './conversation.table';
 
 export const CONVERSATION_NOT_FOUND = 'Conversation not found';
@@ -70,12 +75,14 @@ export class ConversationService {
       callSid?: string | null;
       callType?: string;
       agentId?: string | null;
+      /** A call's conversation shares the call id. */
+      id?: string;
     },
     tx?: DbOrTx,
   ): Promise<ConversationRow> {
     return this.repo.insert(
       {
-        id: randomUUID(),
+        id: input.id ?? randomUUID(),
         orgId: input.orgId,
         patientId: input.patientId,
         provider: input.provider ?? null,
@@ -137,6 +144,25 @@ export class ConversationService {
     return this.repo.findInOrg(orgId, id, tx);
   }
 
+  /** Calls in progress of an org (optionally placed by one agent). Trusted: ids and call metadata only. */
+  activeCalls(orgId: string, agentId?: string, tx?: DbOrTx): Promise<ConversationRow[]> {
+    return this.repo.activeCalls(orgId, agentId, tx);
+  }
+
+  /** Voice pipeline: summaries of a patient's latest calls, newest first (decrypted; never logged). */
+  async recentSummaries(orgId: string, patientId: string, limit: number, tx?: DbOrTx): Promise<{ startTime: Date; summary: string }[]> {
+    const rows = await this.repo.recentSummarised(orgId, patientId, limit, tx);
+    return rows.flatMap((r) => {
+      const summary = this.summaryOf(r);
+      return summary ? [{ startTime: r.startTime, summary }] : [];
+    });
+  }
+
+  /** A conversation as the client sees it (ConversationDTO), for a caller already allowed to see it. */
+  presentFor(actor: Pick<AuthActor, 'role'>, row: ConversationRow, messages: ConversationMessage[] = []): ConversationResponse {
+    return this.present(actor, row, messages);
+  }
+
   /**
    * Analysis API: the decrypted conversations of patients whose call started in [from, to),
    * messages in order. Trusted: the caller (analysis jobs) audits its own PHI use.
@@ -145,6 +171,19 @@ export class ConversationService {
     const rows = await this.repo.ofPatientsBetween(orgId, patientIds, from, to, tx);
     const messages = await this.messagesByConversation(orgId, rows, tx);
     return rows.map((c) => ({ conversation: c, summary: this.summaryOf(c), messages: messages.get(c.id) ?? [] }));
+  }
+
+  /**
+   * Billing API (trusted): ended conversations not yet linked to an invoice line item, oldest
+   * first; `orgId` omitted = every org (the nightly sweep). Page with `after` = last row's {endTime, id}.
+   */
+  unbilledEnded(filter: UnbilledConversationFilter, tx?: DbOrTx): Promise<ConversationRow[]> {
+    return this.repo.unbilledEnded(filter, tx);
+  }
+
+  /** Billing API: marks conversations billed by an invoice line item (`lineItemId`). */
+  markBilled(orgId: string, conversationIds: string[], lineItemId: string, tx: DbOrTx): Promise<void> {
+    return this.repo.markBilled(orgId, conversationIds, lineItemId, tx);
   }
 
   async deleteOfPatients(orgId: string, patientIds: string[], tx: DbOrTx): Promise<void> {

@@ -31,6 +31,13 @@ export interface Strings {
   pageFailedTitle: string;
   pageFailedMessage: string;
   pageLogin: string;
+  alertSubject: string;
+  alertText: string;
+  alertButton: string;
+  alertSms: string;
+  missedSubject: string;
+  missedText: string;
+  missedSms: string;
 }
 
 export const STRINGS: Record<Locale, Strings> = {
@@ -59,6 +66,14 @@ export const STRINGS: Record<Locale, Strings> = {
     pageFailedTitle: 'Verification failed',
     pageFailedMessage: 'This verification link is invalid or has expired. Please request a new one.',
     pageLogin: 'Go to login',
+    alertSubject: 'Urgent: a wellness call needs your attention',
+    alertText:
+      'During a call with {patient} just now, Bianca detected a possible {severity} concern. Please open Bianca now to read the alert and check on them.',
+    alertButton: 'Open the alert',
+    alertSms: 'Bianca URGENT: possible {severity} concern during a call with {patient}. Open Bianca now: {link}',
+    missedSubject: 'Missed check-in',
+    missedText: "{patient} did not answer any of today's scheduled wellness call attempts. Please check on them.",
+    missedSms: "Bianca: {patient} missed all of today's check-in call attempts. Please check on them: {link}",
   },
   es: {
     greeting: 'Hola {name}:',
@@ -85,6 +100,14 @@ export const STRINGS: Record<Locale, Strings> = {
     pageFailedTitle: 'Verificación fallida',
     pageFailedMessage: 'Este enlace de verificación no es válido o ha caducado. Solicita uno nuevo.',
     pageLogin: 'Ir al inicio de sesión',
+    alertSubject: 'Urgente: una llamada de bienestar requiere su atención',
+    alertText:
+      'Durante una llamada con {patient} hace un momento, Bianca detectó una posible preocupación de nivel {severity}. Abra Bianca ahora para leer la alerta y comprobar cómo está.',
+    alertButton: 'Abrir la alerta',
+    alertSms: 'Bianca URGENTE: posible preocupación {severity} durante una llamada con {patient}. Abra Bianca ahora: {link}',
+    missedSubject: 'Llamada de control perdida',
+    missedText: '{patient} no respondió a ninguno de los intentos de llamada de bienestar programados para hoy. Compruebe cómo está.',
+    missedSms: 'Bianca: {patient} no respondió a ninguna llamada de control de hoy. Compruebe cómo está: {link}',
   },
   fr: {
     greeting: 'Bonjour {name},',
@@ -111,6 +134,15 @@ export const STRINGS: Record<Locale, Strings> = {
     pageFailedTitle: 'Échec de la vérification',
     pageFailedMessage: "Ce lien de vérification n'est pas valide ou a expiré. Veuillez en demander un nouveau.",
     pageLogin: 'Aller à la connexion',
+    alertSubject: 'Urgent : un appel de bien-être requiert votre attention',
+    alertText:
+      "Pendant un appel avec {patient} à l'instant, Bianca a détecté une possible préoccupation de niveau {severity}. Ouvrez Bianca maintenant pour lire l'alerte et prendre de ses nouvelles.",
+    alertButton: "Ouvrir l'alerte",
+    alertSms: 'Bianca URGENT : possible préoccupation {severity} pendant un appel avec {patient}. Ouvrez Bianca maintenant : {link}',
+    missedSubject: 'Appel de suivi manqué',
+    missedText:
+      "{patient} n'a répondu à aucune des tentatives d'appel de bien-être prévues aujourd'hui. Merci de prendre de ses nouvelles.",
+    missedSms: "Bianca : {patient} a manqué tous les appels de suivi d'aujourd'hui. Merci de prendre de ses nouvelles : {link}",
   },
   de: {
     greeting: 'Hallo {name},',
@@ -137,6 +169,14 @@ export const STRINGS: Record<Locale, Strings> = {
     pageFailedTitle: 'Bestätigung fehlgeschlagen',
     pageFailedMessage: 'Dieser Bestätigungslink ist ungültig oder abgelaufen. Bitte fordern Sie einen neuen an.',
     pageLogin: 'Zur Anmeldung',
+    alertSubject: 'Dringend: Ein Wohlfühlanruf braucht Ihre Aufmerksamkeit',
+    alertText:
+      'Während eines Anrufs mit {patient} hat Bianca soeben ein mögliches Anliegen der Stufe {severity} erkannt. Bitte öffnen Sie Bianca jetzt, um die Warnung zu lesen und nach der Person zu sehen.',
+    alertButton: 'Warnung öffnen',
+    alertSms: 'Bianca DRINGEND: mögliches Anliegen ({severity}) bei einem Anruf mit {patient}. Jetzt Bianca öffnen: {link}',
+    missedSubject: 'Verpasster Kontrollanruf',
+    missedText: '{patient} hat keinen der heute geplanten Anrufversuche angenommen. Bitte sehen Sie nach der Person.',
+    missedSms: 'Bianca: {patient} hat alle heutigen Kontrollanrufe verpasst. Bitte nachsehen: {link}',
   },
   zh: {
     greeting: '{name}，您好：',
@@ -163,6 +203,13 @@ export const STRINGS: Record<Locale, Strings> = {
     pageFailedTitle: '验证失败',
     pageFailedMessage: '此验证链接无效或已过期，请重新申请。',
     pageLogin: '前往登录',
+    alertSubject: '紧急：一次关怀通话需要您关注',
+    alertText: '刚才与 {patient} 通话期间，Bianca 检测到可能的 {severity} 级别问题。请立即打开 Bianca 查看提醒并确认其情况。',
+    alertButton: '打开提醒',
+    alertSms: 'Bianca 紧急：与 {patient} 通话期间检测到可能的 {severity} 问题。请立即打开 Bianca：{link}',
+    missedSubject: '错过的关怀通话',
+    missedText: '{patient} 未接听今天安排的任何一次关怀通话。请确认其情况。',
+    missedSms: 'Bianca：{patient} 未接听今天所有的关怀通话。请确认其情况：{link}',
   },
   ja: {
     greeting: '{name} 様',
@@ -189,6 +236,14 @@ export const STRINGS: Record<Locale, Strings> = {
     pageFailedTitle: '確認に失敗しました',
     pageFailedMessage: 'この確認リンクは無効か期限切れです。新しいリンクをリクエストしてください。',
     pageLogin: 'ログインへ',
+    alertSubject: '緊急：見守り通話の確認が必要です',
+    alertText:
+      '先ほどの {patient} さんとの通話中に、Bianca が {severity} レベルの懸念の可能性を検出しました。今すぐ Bianca を開いてアラートを確認し、様子を確かめてください。',
+    alertButton: 'アラートを開く',
+    alertSms: 'Bianca 緊急：{patient} さんとの通話中に {severity} の懸念の可能性。今すぐ Bianca を開いてください：{link}',
+    missedSubject: '見守り通話の不在',
+    missedText: '{patient} さんは本日予定された見守り通話にすべて応答しませんでした。様子を確認してください。',
+    missedSms: 'Bianca：{patient} さんは本日の見守り通話にすべて応答しませんでした。様子を確認してください：{link}',
   },
   pt: {
     greeting: 'Olá {name},',
@@ -215,6 +270,14 @@ export const STRINGS: Record<Locale, Strings> = {
     pageFailedTitle: 'Falha na verificação',
     pageFailedMessage: 'Este link de verificação é inválido ou expirou. Peça um novo.',
     pageLogin: 'Ir para o login',
+    alertSubject: 'Urgente: uma chamada de bem-estar precisa da sua atenção',
+    alertText:
+      'Durante uma chamada com {patient} agora mesmo, a Bianca detetou uma possível preocupação de nível {severity}. Abra a Bianca agora para ler o alerta e verificar como a pessoa está.',
+    alertButton: 'Abrir o alerta',
+    alertSms: 'Bianca URGENTE: possível preocupação {severity} durante uma chamada com {patient}. Abra a Bianca agora: {link}',
+    missedSubject: 'Chamada de acompanhamento perdida',
+    missedText: '{patient} não atendeu nenhuma das tentativas de chamada de bem-estar agendadas para hoje. Verifique como a pessoa está.',
+    missedSms: 'Bianca: {patient} não atendeu nenhuma chamada de acompanhamento hoje. Verifique como está: {link}',
   },
   it: {
     greeting: 'Ciao {name},',
@@ -241,6 +304,14 @@ export const STRINGS: Record<Locale, Strings> = {
     pageFailedTitle: 'Verifica non riuscita',
     pageFailedMessage: 'Questo link di verifica non è valido o è scaduto. Richiedine uno nuovo.',
     pageLogin: "Vai all'accesso",
+    alertSubject: 'Urgente: una chiamata di benessere richiede la tua attenzione',
+    alertText:
+      "Durante una chiamata con {patient} poco fa, Bianca ha rilevato un possibile problema di livello {severity}. Apri Bianca ora per leggere l'avviso e verificare come sta.",
+    alertButton: "Apri l'avviso",
+    alertSms: 'Bianca URGENTE: possibile problema {severity} durante una chiamata con {patient}. Apri Bianca ora: {link}',
+    missedSubject: 'Chiamata di controllo persa',
+    missedText: '{patient} non ha risposto a nessuno dei tentativi di chiamata di benessere programmati oggi. Verifica come sta.',
+    missedSms: 'Bianca: {patient} non ha risposto a nessuna chiamata di controllo oggi. Verifica come sta: {link}',
   },
   ru: {
     greeting: 'Здравствуйте, {name}!',
@@ -267,6 +338,14 @@ export const STRINGS: Record<Locale, Strings> = {
     pageFailedTitle: 'Не удалось подтвердить',
     pageFailedMessage: 'Ссылка недействительна или устарела. Запросите новую.',
     pageLogin: 'Ко входу',
+    alertSubject: 'Срочно: звонок о самочувствии требует вашего внимания',
+    alertText:
+      'Только что во время звонка с {patient} Bianca обнаружила возможную проблему уровня {severity}. Пожалуйста, откройте Bianca, чтобы прочитать оповещение и проверить, как дела.',
+    alertButton: 'Открыть оповещение',
+    alertSms: 'Bianca СРОЧНО: возможная проблема ({severity}) во время звонка с {patient}. Откройте Bianca: {link}',
+    missedSubject: 'Пропущенный контрольный звонок',
+    missedText: '{patient} не ответил(а) ни на одну из запланированных на сегодня попыток звонка. Пожалуйста, проверьте, как дела.',
+    missedSms: 'Bianca: {patient} пропустил(а) все сегодняшние контрольные звонки. Пожалуйста, проверьте: {link}',
   },
   ko: {
     greeting: '{name}님, 안녕하세요.',
@@ -293,6 +372,14 @@ export const STRINGS: Record<Locale, Strings> = {
     pageFailedTitle: '인증 실패',
     pageFailedMessage: '이 인증 링크가 유효하지 않거나 만료되었습니다. 새 링크를 요청하세요.',
     pageLogin: '로그인으로 이동',
+    alertSubject: '긴급: 안부 통화에 주의가 필요합니다',
+    alertText:
+      '방금 {patient} 님과의 통화 중 Bianca가 {severity} 수준의 우려 가능성을 감지했습니다. 지금 Bianca를 열어 알림을 확인하고 상태를 살펴 주세요.',
+    alertButton: '알림 열기',
+    alertSms: 'Bianca 긴급: {patient} 님과의 통화 중 {severity} 우려 가능성. 지금 Bianca를 여세요: {link}',
+    missedSubject: '놓친 안부 통화',
+    missedText: '{patient} 님이 오늘 예정된 안부 통화에 모두 응답하지 않았습니다. 상태를 확인해 주세요.',
+    missedSms: 'Bianca: {patient} 님이 오늘 안부 통화를 모두 받지 않았습니다. 상태를 확인해 주세요: {link}',
   },
   ar: {
     greeting: 'مرحبًا {name}،',
@@ -319,6 +406,14 @@ export const STRINGS: Record<Locale, Strings> = {
     pageFailedTitle: 'فشل التحقق',
     pageFailedMessage: 'رابط التحقق هذا غير صالح أو منتهي الصلاحية. يرجى طلب رابط جديد.',
     pageLogin: 'الذهاب إلى تسجيل الدخول',
+    alertSubject: 'عاجل: مكالمة اطمئنان تحتاج إلى انتباهك',
+    alertText:
+      'أثناء مكالمة مع {patient} قبل قليل، رصدت Bianca مشكلة محتملة بمستوى {severity}. يرجى فتح Bianca الآن لقراءة التنبيه والاطمئنان عليه.',
+    alertButton: 'فتح التنبيه',
+    alertSms: 'Bianca عاجل: مشكلة محتملة ({severity}) أثناء مكالمة مع {patient}. افتح Bianca الآن: {link}',
+    missedSubject: 'مكالمة اطمئنان فائتة',
+    missedText: 'لم يرد {patient} على أي من محاولات مكالمة الاطمئنان المجدولة اليوم. يرجى الاطمئنان عليه.',
+    missedSms: 'Bianca: لم يرد {patient} على جميع مكالمات الاطمئنان اليوم. يرجى الاطمئنان عليه: {link}',
   },
 };
 

@@ -2,12 +2,31 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig, ServiceUnavailableError } from '@app/platform';
 import { resolveLocale, translate } from './locales';
 import { MailTransport, SmsTransport } from './mail.types';
-import { inviteMessage, resetPasswordMessage, tokenLink, verifyEmailMessage } from './templates';
+import { careAlertMessage, inviteMessage, resetPasswordMessage, tokenLink, verifyEmailMessage } from './templates';
 
 export interface Recipient {
   email: string;
   name?: string | null;
   preferredLanguage?: string | null;
+}
+
+/** A caregiver to alert: e-mail always, SMS when a phone number is known. */
+export interface AlertRecipient extends Recipient {
+  phone?: string | null;
+}
+
+export interface CareAlert {
+  kind: 'emergency' | 'missed';
+  /** How the patient is named to their caregivers (preferred or first name; no other PHI). */
+  patient: string;
+  severity: string;
+  alertId: string;
+}
+
+export interface CareAlertDelivery {
+  emails: number;
+  sms: number;
+  failures: number;
 }
 
 /**
@@ -59,6 +78,50 @@ export class NotificationService {
   async sendVerificationCode(phone: string, code: string, language?: string | null): Promise<void> {
     const locale = resolveLocale(language);
     await this.sms.send({ to: phone, body: translate(locale, 'smsCode', { code }), template: 'sms-verification-code' });
+  }
+
+  /** Link to an alert in the caregiver app. */
+  alertLink(alertId: string): string {
+    return `${this.config.frontendUrl.replace(/\/+$/, '')}/alerts/${encodeURIComponent(alertId)}`;
+  }
+
+  /**
+   * Alerts caregivers by e-mail and SMS, each in their language. Every recipient is attempted;
+   * failures are counted (and logged without addresses), never thrown: one bad address must not
+   * keep the others from hearing about an emergency.
+   */
+  async sendCareAlert(recipients: readonly AlertRecipient[], alert: CareAlert): Promise<CareAlertDelivery> {
+    const link = this.alertLink(alert.alertId);
+    const result: CareAlertDelivery = { emails: 0, sms: 0, failures: 0 };
+    await Promise.all(
+      recipients.map(async (to) => {
+        const locale = resolveLocale(to.preferredLanguage);
+        try {
+          await this.mail.send(
+            careAlertMessage({ to: to.email, name: to.name ?? undefined, locale, link, ...alert }),
+            this.config.emailFrom,
+          );
+          result.emails++;
+        } catch (err) {
+          result.failures++;
+          this.logger.warn({ msg: 'care alert e-mail failed', alertId: alert.alertId, err: (err as Error).message });
+        }
+        if (!to.phone) return;
+        try {
+          const key = alert.kind === 'emergency' ? 'alertSms' : 'missedSms';
+          await this.sms.send({
+            to: to.phone,
+            body: translate(locale, key, { patient: alert.patient, severity: alert.severity, link }),
+            template: `sms-care-alert-${alert.kind}`,
+          });
+          result.sms++;
+        } catch (err) {
+          result.failures++;
+          this.logger.warn({ msg: 'care alert SMS failed', alertId: alert.alertId, err: (err as Error).message });
+        }
+      }),
+    );
+    return result;
   }
 
   private async deliver(message: Parameters<MailTransport['send']>[0]): Promise<void> {

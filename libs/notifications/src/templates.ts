@@ -79,6 +79,21 @@ export function inviteMessage(input: LinkMailInput & { orgName: string }): MailM
   });
 }
 
+/** A care alert for a caregiver: what happened in general terms and a link; no transcript, no phrase. */
+export function careAlertMessage(input: LinkMailInput & { kind: 'emergency' | 'missed'; patient: string; severity: string }): MailMessage {
+  const emergency = input.kind === 'emergency';
+  return render({
+    locale: input.locale,
+    to: input.to,
+    name: input.name,
+    link: input.link,
+    subject: translate(input.locale, emergency ? 'alertSubject' : 'missedSubject'),
+    paragraphs: [translate(input.locale, emergency ? 'alertText' : 'missedText', { patient: input.patient, severity: input.severity })],
+    button: translate(input.locale, 'alertButton'),
+    template: emergency ? 'care-alert-emergency' : 'care-alert-missed',
+  });
+}
+
 /** The page `GET /auth/verify-email` shows in HTML mode; the client extracts `<p class="message">`. */
 export function verificationPage(
   locale: Locale,

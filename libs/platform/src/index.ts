@@ -37,6 +37,7 @@ export * from './redis/redis.module';
 export * from './platform.module';
 export * from './paths';
 export * from './clock';
+export { withDeadline } from './shutdown';
 export * from './crypto/field-cipher';
 export * from './crypto/normalize';
 export { type EncryptionKeyVersion, ed25519PublicKeyBytes, parseEd25519PrivateKey } from './crypto/key-config';

@@ -12,3 +12,4 @@ export * from './fake-oidc';
 export * from './voice';
 export * from './fake-twilio';
 export * from './fake-stripe';
+export * from './fake-openai-http';

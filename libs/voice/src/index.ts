@@ -27,5 +27,6 @@ export {
   createAsteriskTelephony,
   type AsteriskTelephonyOptions,
   type AsteriskCallIds,
+  type InboundAsteriskCall,
 } from './telephony/asterisk-telephony';
 export { TwilioMediaTelephony, type TwilioMediaTelephonyOptions, type TwilioCallStatus } from './telephony/twilio-media-telephony';

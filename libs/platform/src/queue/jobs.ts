@@ -1,4 +1,5 @@
 import type { JobsOptions } from 'bullmq';
+import type { ProcessRole } from '../config/config.types';
 import type { ContextData } from '../context/request-context';
 
 /**
@@ -30,6 +31,11 @@ export interface JobDefinition<N extends JobName = JobName> {
   options?: Omit<JobsOptions, 'jobId' | 'repeat'>;
   /** Worker concurrency for the queue (the highest of its jobs' values wins). */
   concurrency?: number;
+  /**
+   * The process role that consumes the queue (default `worker`). Voice jobs (placing a call) run
+   * in `voice` processes, which own the media of the calls they place. All jobs of a queue share it.
+   */
+  role?: ProcessRole;
 }
 
 export function defineJob<N extends JobName>(definition: JobDefinition<N>): JobDefinition<N> {

@@ -18,8 +18,8 @@ type Handler = (data: unknown, job: Job) => Promise<unknown>;
 
 /**
  * Consumer side: finds every `@JobHandler` method, checks that each defined job has exactly one
- * handler (in every role, so a bad wiring fails at start, not at 3 a.m.), and in the `worker`
- * role runs one BullMQ worker per queue. A DomainError with a 4xx status is not retried.
+ * handler (in every role, so a bad wiring fails at start, not at 3 a.m.), and runs one BullMQ
+ * worker per queue whose role (`worker` unless the job definition says `voice`) this process has. A DomainError with a 4xx status is not retried.
  */
 @Injectable()
 export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -43,7 +43,7 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
     if (unhandled.length > 0) {
       throw new JobWiringError(`no @JobHandler for job(s): ${unhandled.map((d) => d.name).join(', ')}`);
     }
-    if (this.config.hasRole('worker')) this.startWorkers();
+    this.startWorkers();
   }
 
   private collectHandlers(): void {
@@ -63,15 +63,14 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
     }
   }
 
+  /** One worker per queue whose role (default `worker`) this process has. */
   private startWorkers(): void {
     for (const queue of this.registry.queues()) {
-      const concurrency = Math.max(
-        1,
-        ...this.registry
-          .all()
-          .filter((d) => d.queue === queue)
-          .map((d) => d.concurrency ?? 1),
-      );
+      const definitions = this.registry.all().filter((d) => d.queue === queue);
+      const roles = new Set(definitions.map((d) => d.role ?? 'worker'));
+      if (roles.size > 1) throw new JobWiringError(`queue "${queue}" mixes jobs of roles ${[...roles].join(', ')}`);
+      if (![...roles].some((role) => this.config.hasRole(role))) continue;
+      const concurrency = Math.max(1, ...definitions.map((d) => d.concurrency ?? 1));
       const worker = new Worker(queue, (job: Job<JobEnvelope>) => this.process(job), {
         connection: this.redis.connect({ maxRetriesPerRequest: null }),
         prefix: this.queues.prefix,

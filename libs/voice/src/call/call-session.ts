@@ -263,7 +263,8 @@ export class CallSession {
       if (this.answeredAt === undefined) void this.end('no_answer');
     });
     try {
-      this.leg = deps.telephony.dial({ callId: this.callId, phoneNumber: this.ctx.phoneNumber, direction: this.ctx.direction }, events);
+      const { phoneNumber, direction, inboundRef } = this.ctx;
+      this.leg = deps.telephony.dial({ callId: this.callId, phoneNumber, direction, ...(inboundRef ? { inboundRef } : {}) }, events);
     } catch (err) {
       this.report(err, 'dial');
       void this.end('telephony_failed');

@@ -24,8 +24,10 @@ export interface CallContext {
   patientId: string;
   orgId: string;
   direction: CallDirection;
-  /** E.164 number to dial (outbound). */
+  /** E.164 number to dial (outbound), or the caller's number (inbound). */
   phoneNumber: string;
+  /** Inbound: the provider's handle of the waiting call (see `DialRequest.inboundRef`). */
+  inboundRef?: string;
   /** ISO-639-1 ("en", "es", …). */
   preferredLanguage: string;
   firstName: string;

@@ -33,6 +33,13 @@ export interface AsteriskCallIds {
 
 const EMPTY_FLUSH: FlushResult = { itemId: undefined, playedMs: 0, discardedMs: 0 };
 
+/** A call ringing in to our Stasis app (a patient calls the service number). */
+export interface InboundAsteriskCall {
+  channelId: string;
+  /** The caller id number as the trunk presents it (may be empty or not E.164). */
+  callerNumber: string;
+}
+
 /**
  * Asterisk over ARI + RTP. Per call: originate with a channel id derived from the call id; on its
  * StasisStart a mixing bridge, a pooled RTP port, ONE bidirectional externalMedia channel (pinned to
@@ -48,6 +55,7 @@ export class AsteriskTelephony implements TelephonyProvider {
   private readonly unsubscribe: (() => void)[] = [];
   /** Channels and bridges hung up by reconciliation (metrics, tests). */
   reconciled = { channels: 0, bridges: 0 };
+  private inboundHandler: ((call: InboundAsteriskCall) => void) | undefined;
 
   constructor(readonly options: AsteriskTelephonyOptions) {
     this.ari = options.ari;
@@ -92,14 +100,31 @@ export class AsteriskTelephony implements TelephonyProvider {
     return this.legs.size;
   }
 
+  /**
+   * Who takes calls that ring in (a channel entering our app that we did not create). Without a
+   * handler they are left alone. The handler answers by dialling with `direction: 'inbound'` and
+   * `inboundRef: channelId`, or hangs up with `rejectInbound`.
+   */
+  onInbound(handler: (call: InboundAsteriskCall) => void): void {
+    this.inboundHandler = handler;
+  }
+
+  /** Hangs up a waiting inbound call nobody takes (unknown caller, no capacity). */
+  async rejectInbound(channelId: string): Promise<void> {
+    await this.ari.hangup(channelId).catch((err: unknown) => this.report(err, 'reject inbound'));
+  }
+
   dial(request: DialRequest, events: CallLegEvents): CallLeg {
     if (this.legs.has(request.callId)) throw new Error(`a leg for call ${request.callId} already exists`);
-    const leg = new AsteriskLeg(this, request.callId, this.idsFor(request.callId), events);
+    const ids = this.idsFor(request.callId);
+    const inbound = request.direction === 'inbound' && request.inboundRef !== undefined;
+    if (inbound) ids.channelId = request.inboundRef as string; // the caller's channel, already in our app
+    const leg = new AsteriskLeg(this, request.callId, ids, events);
     this.legs.set(request.callId, leg);
     this.byChannel.set(leg.ids.channelId, leg);
     this.byChannel.set(leg.ids.mediaChannelId, leg);
-    const endpoint = this.options.dialTemplate.replace('{phone}', request.phoneNumber);
-    leg.originate(endpoint, this.options.ringTimeoutSec ?? 45);
+    if (inbound) leg.acceptInbound();
+    else leg.originate(this.options.dialTemplate.replace('{phone}', request.phoneNumber), this.options.ringTimeoutSec ?? 45);
     return leg;
   }
 
@@ -143,7 +168,13 @@ export class AsteriskTelephony implements TelephonyProvider {
   private route(event: AriEvent): void {
     const channelId = 'channel' in event && event.channel ? event.channel.id : undefined;
     if (channelId === undefined) return;
-    this.byChannel.get(channelId)?.handle(event);
+    const leg = this.byChannel.get(channelId);
+    if (leg) return leg.handle(event);
+    // A channel we did not create entering the app: an inbound call, when someone takes them
+    // (without a handler, foreign channels are left alone, as reconciliation does).
+    if (event.type === 'StasisStart' && this.callIdOf(channelId) === undefined && this.inboundHandler) {
+      this.inboundHandler({ channelId, callerNumber: event.channel.caller?.number ?? '' });
+    }
   }
 }
 
@@ -196,6 +227,22 @@ export class AsteriskLeg implements CallLeg {
       this.owner.report(err, 'originate');
       this.notifyEnded('failed', 'dial_failed');
     });
+  }
+
+  /** @internal an inbound call: answer the waiting channel, then the same media set-up as outbound. */
+  acceptInbound(): void {
+    this.setup = this.owner.ari.answer(this.ids.channelId).then(
+      () => {
+        if (this.closed) return;
+        this.markAnswered();
+        return this.setupMedia();
+      },
+      (err: unknown) => {
+        if (this.closed) return;
+        this.owner.report(err, 'answer inbound');
+        this.notifyEnded('failed', 'dial_failed');
+      },
+    );
   }
 
   /** @internal an ARI event about one of our channels, in order. */

@@ -43,6 +43,11 @@ export interface DialRequest {
   callId: string;
   phoneNumber: string;
   direction: CallDirection;
+  /**
+   * Inbound calls: the provider's handle of the call that is already ringing in (Asterisk channel
+   * id, Twilio CallSid). `dial` then answers it instead of placing a call.
+   */
+  inboundRef?: string;
 }
 
 /**

@@ -52,7 +52,9 @@ export class TwilioMediaTelephony implements TelephonyProvider {
     if (this.legs.has(request.callId)) throw new Error(`a leg for call ${request.callId} already exists`);
     const leg = new TwilioLeg(this, request.callId, events);
     this.legs.set(request.callId, leg);
-    if (this.options.placeCall) {
+    if (request.direction === 'inbound') {
+      if (request.inboundRef) this.bindCallSid(request.callId, request.inboundRef);
+    } else if (this.options.placeCall) {
       this.options.placeCall(request).then(
         (callSid) => this.bindCallSid(request.callId, callSid),
         (err: unknown) => {
