@@ -43,7 +43,8 @@ export class CallDispatcher implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.config.hasRole('worker')) return;
+    // Test apps run these jobs explicitly: a wall-clock schedule firing mid-test would act on their data.
+    if (!this.config.hasRole('worker') || this.config.nodeEnv === 'test') return;
     this.queues.declareSchedule('calls-tick', 'calls.tick', { pattern: '* * * * *', tz: 'UTC' }, {});
   }
 

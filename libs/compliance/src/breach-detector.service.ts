@@ -63,7 +63,8 @@ export class BreachDetector implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.config.hasRole('worker')) return;
+    // Test apps run these jobs explicitly: a wall-clock schedule firing mid-test would act on their data.
+    if (!this.config.hasRole('worker') || this.config.nodeEnv === 'test') return;
     this.queues.declareSchedule('compliance-breach-detect', 'compliance.breach-detect', { every: BREACH_DETECT_INTERVAL_MS }, {});
     this.queues.declareSchedule('compliance-breach-deadlines', 'compliance.breach-deadlines', { every: BREACH_DEADLINE_INTERVAL_MS }, {});
   }

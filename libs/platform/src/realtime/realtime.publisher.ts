@@ -60,8 +60,14 @@ export class RealtimePublisher implements OnApplicationShutdown {
     return [...new Set(ids.filter((id): id is string => typeof id === 'string'))];
   }
 
+  /**
+   * A detached server was never attached to an HTTP server (no engine): `Server.close()` would
+   * throw on it, so only its adapter is closed (the Redis connections close with RedisService).
+   */
   async onApplicationShutdown(): Promise<void> {
-    if (this.detached) await withDeadline(new Promise<void>((resolve) => void this.detached?.close(() => resolve())), 3_000);
+    const io = this.detached;
+    this.detached = undefined;
+    if (io) await withDeadline(Promise.resolve(io.of('/').adapter.close()).catch(() => undefined), 3_000);
   }
 }
 
