@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { AuditSealer, AuditVerifier } from '@app/audit';
 import { runReencrypt } from '@app/compliance';
+import { AnalysisService } from '@app/analysis';
+import { CallDispatchRepository } from '@app/calls';
 import { ConversationService } from '@app/conversations';
 import { FieldCipher, QueueService, queryRows, type JobName } from '@app/platform';
 import {
@@ -104,6 +106,37 @@ describe('compliance: privacy (consent, export, erasure), retention, fail-closed
     };
   }
 
+  /** A completed call of the patient with its stored sentiment, medical and fraud analyses, and its call attempt. */
+  async function analysedCall(patient: { id: string; orgId: string }, content: string): Promise<{ conversationId: string }> {
+    const conversation = await createConversation(t, patient as Parameters<typeof createConversation>[1], [
+      { role: 'assistant', content: 'How was your week?' },
+      { role: 'patient', content },
+    ]);
+    const start = new Date(Date.now() - 3_600_000);
+    await t.get(ConversationService).updateCall(patient.orgId, conversation.id, {
+      status: 'completed',
+      callStatus: 'ended',
+      callOutcome: 'answered',
+      startTime: start,
+      endTime: new Date(start.getTime() + 120_000),
+      duration: 120,
+    });
+    const analysis = t.get(AnalysisService);
+    expect(await analysis.analyzeConversation(patient.orgId, conversation.id)).toMatchObject({ status: 'analyzed' });
+    expect(await analysis.analyzePatient(patient.orgId, patient.id, `privacy-${conversation.id}`)).toEqual({ medical: true, fraud: true });
+    await t.get(CallDispatchRepository).insert({
+      id: conversation.id,
+      orgId: patient.orgId,
+      patientId: patient.id,
+      trigger: 'manual',
+      direction: 'outbound',
+      provider: 'fake',
+      state: 'ended',
+      outcome: 'answered',
+    });
+    return { conversationId: conversation.id };
+  }
+
   describe('consent', () => {
     it('records grants and withdrawals with timestamps per patient (audited), current state per type', async () => {
       const { patient, adminAuth, staffAuth, canary } = await team();
@@ -160,6 +193,7 @@ describe('compliance: privacy (consent, export, erasure), retention, fail-closed
         { role: 'patient', content: `Tired. ${canary} says my knee hurts.` },
       ]);
       await raiseAlert(t, patient, { message: `${canary} fell in the kitchen` });
+      const analysed = await analysedCall(patient, `I feel happy today, ${canary} visited me.`);
       await t
         .http()
         .post(`/v1/privacy/patients/${patient.id}/consents`)
@@ -179,19 +213,43 @@ describe('compliance: privacy (consent, export, erasure), retention, fail-closed
       const files = unzip(res.body as Buffer);
       const json = (name: string): unknown => JSON.parse(files.get(name)?.toString('utf8') ?? 'null');
       expect([...files.keys()].sort()).toEqual(
-        expect.arrayContaining(['manifest.json', 'patient.json', 'schedules.json', 'conversations.json', 'alerts.json', 'consents.json']),
+        expect.arrayContaining([
+          'manifest.json',
+          'patient.json',
+          'schedules.json',
+          'conversations.json',
+          'alerts.json',
+          'consents.json',
+          'analyses.json',
+          'calls.json',
+        ]),
       );
+      expect(json('analyses.json')).toEqual({
+        sentiments: [
+          expect.objectContaining({
+            conversationId: analysed.conversationId,
+            analysis: expect.objectContaining({ overallSentiment: expect.any(String) }),
+          }),
+        ],
+        medical: [expect.objectContaining({ patientId: patient.id, warnings: expect.any(Array) })],
+        fraudAbuse: [expect.objectContaining({ patientId: patient.id, financialRisk: expect.anything() })],
+      });
+      expect(json('calls.json')).toEqual([expect.objectContaining({ id: analysed.conversationId, trigger: 'manual', state: 'ended' })]);
       expect(json('patient.json')).toMatchObject({ id: patient.id, name: `${canary} Quackenbush`, notes: `${canary} takes warfarin` });
       expect(json('schedules.json')).toEqual([expect.objectContaining({ patientId: patient.id })]);
-      expect(json('conversations.json')).toEqual([
-        expect.objectContaining({
-          id: conversation.id,
-          messages: [
-            expect.objectContaining({ seq: 1, role: 'assistant', content: 'Good morning, how are you feeling?' }),
-            expect.objectContaining({ seq: 2, role: 'patient', content: `Tired. ${canary} says my knee hurts.` }),
-          ],
-        }),
-      ]);
+      expect(json('conversations.json')).toHaveLength(2);
+      expect(json('conversations.json')).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ id: analysed.conversationId }),
+          expect.objectContaining({
+            id: conversation.id,
+            messages: [
+              expect.objectContaining({ seq: 1, role: 'assistant', content: 'Good morning, how are you feeling?' }),
+              expect.objectContaining({ seq: 2, role: 'patient', content: `Tired. ${canary} says my knee hurts.` }),
+            ],
+          }),
+        ]),
+      );
       expect(json('alerts.json')).toEqual([expect.objectContaining({ message: `${canary} fell in the kitchen` })]);
       expect(json('consents.json')).toEqual([expect.objectContaining({ type: 'ai_disclosure', status: 'granted' })]);
       const transcript = [...files.entries()].find(([name]) => name.startsWith('transcripts/') && name.endsWith(`${conversation.id}.txt`));
@@ -256,6 +314,7 @@ describe('compliance: privacy (consent, export, erasure), retention, fail-closed
       await createSchedule(t, staff, patient);
       const conversation = await createConversation(t, patient, [{ role: 'patient', content: `${canary} private words` }]);
       await raiseAlert(t, patient, { message: `${canary} alert text` });
+      const analysed = await analysedCall(patient, `${canary} worries about money and a stranger on the phone`);
       await t
         .http()
         .post(`/v1/privacy/patients/${patient.id}/consents`)
@@ -292,9 +351,27 @@ describe('compliance: privacy (consent, export, erasure), retention, fail-closed
               (select count(*)::int from messages where conversation_id = ${conversation.id}::uuid) as messages,
               (select count(*)::int from alerts where related_patient_id = ${patient.id}::uuid) as alerts,
               (select count(*)::int from compliance_consents where patient_id = ${patient.id}::uuid) as consents,
-              (select count(*)::int from compliance_privacy_requests where patient_id = ${patient.id}::uuid) as requests`,
+              (select count(*)::int from compliance_privacy_requests where patient_id = ${patient.id}::uuid) as requests,
+              (select count(*)::int from conversation_sentiments where patient_id = ${patient.id}::uuid) as sentiments,
+              (select count(*)::int from medical_analyses where patient_id = ${patient.id}::uuid) as medical,
+              (select count(*)::int from fraud_abuse_analyses where patient_id = ${patient.id}::uuid) as fraud,
+              (select count(*)::int from call_dispatches where patient_id = ${patient.id}::uuid) as calls`,
       );
-      expect(left[0]).toEqual({ patients: 0, links: 0, schedules: 0, conversations: 0, messages: 0, alerts: 0, consents: 0, requests: 1 });
+      expect(left[0]).toEqual({
+        patients: 0,
+        links: 0,
+        schedules: 0,
+        conversations: 0,
+        messages: 0,
+        alerts: 0,
+        consents: 0,
+        requests: 1,
+        sentiments: 0,
+        medical: 0,
+        fraud: 0,
+        calls: 0,
+      });
+      expect(analysed.conversationId).toEqual(expect.any(String));
       await t.http().get(`/v1/patients/${patient.id}`).set('Authorization', adminAuth).expect(404);
       expect(existsSync(avatarPath)).toBe(false);
       await t.http().post(`/v1/privacy/patients/${patient.id}/export`).set('Authorization', adminAuth).expect(404);

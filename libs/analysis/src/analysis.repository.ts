@@ -205,11 +205,24 @@ export class AnalysisRepository {
 
   /** Patients were deleted: their derived analyses go with them. */
   async deleteOfPatients(orgId: string, patientIds: string[], tx: DbOrTx): Promise<void> {
-    if (patientIds.length === 0) return;
-    await tx
+    await this.eraseOfPatients(orgId, patientIds, tx);
+  }
+
+  /** Every analysis row of the patients; returns how many were deleted (data-subject erasure). */
+  async eraseOfPatients(orgId: string, patientIds: string[], tx: DbOrTx): Promise<number> {
+    if (patientIds.length === 0) return 0;
+    const sentiments = await tx
       .delete(conversationSentiments)
-      .where(and(eq(conversationSentiments.orgId, orgId), inArray(conversationSentiments.patientId, patientIds)));
-    await tx.delete(medicalAnalyses).where(and(eq(medicalAnalyses.orgId, orgId), inArray(medicalAnalyses.patientId, patientIds)));
-    await tx.delete(fraudAbuseAnalyses).where(and(eq(fraudAbuseAnalyses.orgId, orgId), inArray(fraudAbuseAnalyses.patientId, patientIds)));
+      .where(and(eq(conversationSentiments.orgId, orgId), inArray(conversationSentiments.patientId, patientIds)))
+      .returning({ id: conversationSentiments.id });
+    const medical = await tx
+      .delete(medicalAnalyses)
+      .where(and(eq(medicalAnalyses.orgId, orgId), inArray(medicalAnalyses.patientId, patientIds)))
+      .returning({ id: medicalAnalyses.id });
+    const fraud = await tx
+      .delete(fraudAbuseAnalyses)
+      .where(and(eq(fraudAbuseAnalyses.orgId, orgId), inArray(fraudAbuseAnalyses.patientId, patientIds)))
+      .returning({ id: fraudAbuseAnalyses.id });
+    return sentiments.length + medical.length + fraud.length;
   }
 }

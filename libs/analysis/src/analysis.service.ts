@@ -12,10 +12,17 @@ import { analyzeFraudAbuse } from './fraud-abuse-analyzer';
 import { analyzeMedical, type MedicalBaseline } from './medical-analyzer';
 import { TEXT_ANALYZER, type SentimentAnalysis, type TextAnalyzer } from './text-analyzer';
 import type { AnalyzedConversation } from './text-tools';
+import { fraudView, medicalView } from './analysis.presenter';
 
 export type ConversationAnalysisOutcome =
   | { status: 'analyzed'; sentiment: SentimentAnalysis; analyzedAt: Date; stored: boolean }
   | { status: 'exists' | 'missing' | 'not-completed' };
+
+export interface PatientAnalysesExport {
+  sentiments: unknown[];
+  medical: unknown[];
+  fraudAbuse: unknown[];
+}
 
 export interface AnalysisWindow {
   timeRange: AnalysisTimeRange;
@@ -230,6 +237,38 @@ export class AnalysisService {
   /** Decrypted sentiments of conversations (by conversation id). */
   sentimentsOf(rows: ConversationSentimentRow[]): Map<string, { row: ConversationSentimentRow; sentiment: SentimentAnalysis }> {
     return new Map(rows.map((row) => [row.conversationId, { row, sentiment: this.codec.openSentiment(row) }]));
+  }
+
+  /**
+   * Data-subject export (inventory §3.20, via the compliance PrivacyContributors registry): every
+   * stored analysis of one patient, decrypted — this is the patient's own copy. Runs in `tx`.
+   */
+  async exportOfPatient(orgId: string, patientId: string, tx: DbOrTx): Promise<PatientAnalysesExport> {
+    const from = new Date('1970-01-01T00:00:00Z');
+    const to = new Date('9999-01-01T00:00:00Z');
+    const sentiments = await this.repo.sentimentsBetween(orgId, patientId, from, to, tx);
+    const medical = await this.repo.medicalBetween(orgId, patientId, from, to, tx);
+    const fraud = await this.repo.fraudBetween(orgId, patientId, from, to, tx);
+    return {
+      sentiments: sentiments.map((row) => ({
+        id: row.id,
+        conversationId: row.conversationId,
+        conversationAt: row.conversationAt.toISOString(),
+        overallSentiment: row.overallSentiment,
+        sentimentScore: row.sentimentScore,
+        confidence: row.confidence,
+        concernLevel: row.concernLevel,
+        analysis: this.codec.openSentiment(row),
+        analyzedAt: row.analyzedAt.toISOString(),
+      })),
+      medical: medical.map((row) => medicalView(this.codec.openMedical(row))),
+      fraudAbuse: fraud.map((row) => fraudView(this.codec.openFraud(row))),
+    };
+  }
+
+  /** Data-subject erasure: deletes every analysis row of the patients in `tx`; returns how many. */
+  deleteOfPatients(orgId: string, patientIds: string[], tx: DbOrTx): Promise<number> {
+    return this.repo.eraseOfPatients(orgId, patientIds, tx);
   }
 
   /** The patient's conversations in the window with their messages (for the pattern analyzers). */

@@ -6,7 +6,7 @@
 // or call AnalysisService.analyzeConversation(orgId, conversationId) directly. Both are idempotent:
 // the summary (ConversationService.setSummary) and one stored sentiment per conversation.
 export * from './analysis.module';
-export { AnalysisService, type ConversationAnalysisOutcome } from './analysis.service';
+export { AnalysisService, type ConversationAnalysisOutcome, type PatientAnalysesExport } from './analysis.service';
 export { ANALYSIS_CONVERSATION_JOB, ANALYSIS_PATIENT_JOB, analyzeConversationJob, analyzePatientJob } from './analysis-jobs.service';
 export {
   TEXT_ANALYZER,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseService, queryRows, type DbOrTx, type Tx } from '@app/platform';
-import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
-import { auditBatches, auditChainHead, auditEntries, type AuditBatchRow } from './audit.table';
+import { and, asc, desc, eq, gt, isNotNull, isNull, lte, sql } from 'drizzle-orm';
+import { auditBatches, auditChainHead, auditEntries, auditPruneAnchors, type AuditBatchRow, type AuditPruneAnchorRow } from './audit.table';
 import type { Json } from './audit-hashing';
 
 export interface ChainHead {
@@ -20,6 +20,7 @@ export interface EntryDocument {
 }
 
 export type NewBatch = Omit<AuditBatchRow, 'sealedAt' | 'exportedAt'>;
+export type NewPruneAnchor = Omit<AuditPruneAnchorRow, 'id' | 'prunedAt'>;
 
 /**
  * The hash input covers every column of audit_entries except `leaf_hash`; a test compares this
@@ -157,5 +158,62 @@ export class AuditChainRepository {
   /** Starts a consistent read-only snapshot for a verification pass. */
   async snapshot(tx: Tx): Promise<void> {
     await tx.execute(sql`set transaction isolation level repeatable read, read only`);
+  }
+
+  /** Prune anchors in seq order (the verifier starts after the last one). */
+  async pruneAnchors(tx: Tx): Promise<AuditPruneAnchorRow[]> {
+    return tx.select().from(auditPruneAnchors).orderBy(asc(auditPruneAnchors.throughSeq));
+  }
+
+  async latestPruneAnchor(tx: Tx): Promise<AuditPruneAnchorRow | undefined> {
+    const [row] = await tx.select().from(auditPruneAnchors).orderBy(desc(auditPruneAnchors.throughSeq)).limit(1);
+    return row;
+  }
+
+  /** The newest exported batch ending in (afterSeq, maxSeq]: the furthest point a prune may reach. */
+  async pruneBoundary(tx: Tx, afterSeq: number, maxSeq: number): Promise<AuditBatchRow | undefined> {
+    const [row] = await tx
+      .select()
+      .from(auditBatches)
+      .where(and(gt(auditBatches.lastSeq, afterSeq), lte(auditBatches.lastSeq, maxSeq), isNotNull(auditBatches.exportedAt)))
+      .orderBy(desc(auditBatches.lastSeq))
+      .limit(1);
+    return row;
+  }
+
+  /** The newest occurrence time among entries afterSeq < seq <= throughSeq (null when none). */
+  async lastOccurrence(tx: Tx, afterSeq: number, throughSeq: number): Promise<Date | null> {
+    const [row] = await queryRows<{ at: string | Date | null }>(
+      tx,
+      sql`select max(occurred_at) as at from audit_entries where seq > ${afterSeq} and seq <= ${throughSeq}`,
+    );
+    return row?.at ? new Date(row.at) : null;
+  }
+
+  /** Batches lying entirely in (afterSeq, throughSeq], in order. */
+  async batchesWithin(tx: Tx, afterSeq: number, throughSeq: number): Promise<AuditBatchRow[]> {
+    return tx
+      .select()
+      .from(auditBatches)
+      .where(and(gt(auditBatches.firstSeq, afterSeq), lte(auditBatches.lastSeq, throughSeq)))
+      .orderBy(asc(auditBatches.firstSeq));
+  }
+
+  async insertPruneAnchor(tx: Tx, anchor: NewPruneAnchor): Promise<void> {
+    await tx.insert(auditPruneAnchors).values(anchor);
+  }
+
+  /**
+   * The one delete of audit entries: the guard trigger admits it only at or below an anchor that
+   * exists (insert it first, same transaction) and only while the local setting names it.
+   */
+  async deletePruned(tx: Tx, afterSeq: number, throughSeq: number): Promise<number> {
+    await tx.execute(sql`select set_config('bianca.audit_prune_through', ${String(throughSeq)}, true)`);
+    const rows = await queryRows<{ n: string | number }>(
+      tx,
+      sql`with gone as (delete from audit_entries where seq > ${afterSeq} and seq <= ${throughSeq} returning 1) select count(*) as n from gone`,
+    );
+    await tx.execute(sql`select set_config('bianca.audit_prune_through', '', true)`);
+    return Number(rows[0]?.n ?? 0);
   }
 }

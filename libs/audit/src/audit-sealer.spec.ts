@@ -17,7 +17,8 @@ describe('AuditSealer', () => {
   let verifier: AuditVerifier;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { AUDIT_SEAL_INTERVAL_MS: '0' } });
+    // API role only: the worker's breach-detection job seals too, which would race with the chain shapes asserted here.
+    t = await createTestApp({ env: { AUDIT_SEAL_INTERVAL_MS: '0', ROLES: 'api' } });
     audit = t.get(AuditService);
     sealer = t.get(AuditSealer);
     verifier = t.get(AuditVerifier);
@@ -144,6 +145,28 @@ describe('AuditSealer', () => {
       await rejects(sql`delete from audit_entries where seq is null`);
       await rejects(sql`truncate audit_entries`);
       await rejects(sql`insert into audit_entries (seq, action, resource_type, outcome) values (999999, 'x', 'y', 'success')`);
+      // Sealing while changing any other column is not sealing.
+      await rejects(sql`update audit_entries set seq = 999998, leaf_hash = 'x', batch_id = 99, patient_ids = '{forged}' where seq is null`);
+      await rejects(sql`update audit_entries set seq = 999997, leaf_hash = 'x', batch_id = 99, reason = 'forged' where seq is null`);
+    });
+
+    it('the UPDATE guard’s WHEN clause compares every column except the seal columns', async () => {
+      const [trigger] = await queryRows<{ def: string }>(
+        t.database.db,
+        sql`select pg_get_triggerdef(oid) as def from pg_trigger where tgname = 'audit_entries_append_only'`,
+      );
+      const columns = await queryRows<{ column_name: string }>(
+        t.database.db,
+        sql`select column_name from information_schema.columns
+             where table_name = 'audit_entries' and column_name not in ('seq', 'leaf_hash', 'batch_id')`,
+      );
+      for (const { column_name: column } of columns) {
+        expect({ column, old: trigger.def.includes(`old.${column}`), new: trigger.def.includes(`new.${column}`) }).toEqual({
+          column,
+          old: true,
+          new: true,
+        });
+      }
     });
 
     it('rejects changes to sealed batches other than recording the export once', async () => {

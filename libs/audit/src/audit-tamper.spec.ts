@@ -26,7 +26,8 @@ describe('audit chain tamper detection', () => {
   let verifier: AuditVerifier;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { AUDIT_SEAL_INTERVAL_MS: '0' } });
+    // API role only: the worker's breach-detection job seals too, which would race with the chain shapes asserted here.
+    t = await createTestApp({ env: { AUDIT_SEAL_INTERVAL_MS: '0', ROLES: 'api' } });
     verifier = t.get(AuditVerifier);
   });
   afterAll(async () => {

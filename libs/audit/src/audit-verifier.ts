@@ -3,10 +3,11 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { AppConfig, DatabaseService, type Tx } from '@app/platform';
 import { AuditChainRepository, type EntryDocument } from './audit-chain.repository';
 import { GENESIS_CHAIN_HASH, chainHash, leafHash, merkleRoot } from './audit-hashing';
-import type { AuditBatchRow } from './audit.table';
+import type { AuditBatchRow, AuditPruneAnchorRow } from './audit.table';
 import { openCheckpoint } from './checkpoint-note';
 import { CheckpointStore } from './checkpoint-store';
 import { ExportCursor, ExportProblem } from './export-cursor';
+import { verifyPruneStatement } from './prune-anchor';
 import type { AuditVerifyFailure, AuditVerifyOptions, AuditVerifyProblem, AuditVerifyReport } from './audit-verify.types';
 
 /**
@@ -39,6 +40,9 @@ interface Pass {
   entries: EntryDocument[];
   entryIndex: number;
   afterSeq: number;
+  /** Valid prune anchors by batch id; entries up to the newest one's seq are legitimately gone. */
+  anchors: Map<number, AuditPruneAnchorRow>;
+  prunedThroughSeq: number;
 }
 
 @Injectable()
@@ -56,6 +60,8 @@ export class AuditVerifier {
       batches: 0,
       lastSeq: 0,
       unsealed: 0,
+      prunedThroughSeq: 0,
+      pruneAnchors: 0,
       exportsCompared: 0,
       entriesBackedByExport: 0,
     };
@@ -77,7 +83,10 @@ export class AuditVerifier {
           entries: [],
           entryIndex: 0,
           afterSeq: Number.MIN_SAFE_INTEGER,
+          anchors: new Map(),
+          prunedThroughSeq: 0,
         };
+        await this.openAnchors(tx, pass);
         await this.walk(tx, pass, options);
         report.unsealed = await this.chain.countUnsealed(tx);
       });
@@ -116,13 +125,86 @@ export class AuditVerifier {
       for (const batch of batches) {
         if (batch.id !== afterBatch + 1)
           fail(pass.report.lastSeq + 1, 'batch_missing', `batch ${afterBatch + 1} is missing`, afterBatch + 1);
-        await this.verifyBatch(tx, pass, batch);
+        if (batch.lastSeq <= pass.prunedThroughSeq) await this.verifyPrunedBatch(tx, pass, batch);
+        else await this.verifyBatch(tx, pass, batch);
         afterBatch = batch.id;
         options.onProgress?.({ entries: pass.report.entries, lastSeq: pass.report.lastSeq });
       }
       if (batches.length < 500) break;
     }
+    const unmatched = [...pass.anchors.values()][0];
+    if (unmatched) fail(unmatched.throughSeq, 'prune_anchor_invalid', `prune anchor at seq ${unmatched.throughSeq} names no sealed batch`);
     await this.verifyTail(tx, pass);
+  }
+
+  /**
+   * The retention prune anchors (security.md L6), oldest first: each must be signed by a trusted
+   * key over exactly its fields, continue the previous one, and carry the signed checkpoint of the
+   * chain at its seq. The walk then checks each against its batch; entries up to the newest anchor
+   * are not expected any more. An anchor that fails is reported at its seq: the prune is not proven.
+   */
+  private async openAnchors(tx: Tx, pass: Pass): Promise<void> {
+    let previous = 0;
+    for (const anchor of await this.chain.pruneAnchors(tx)) {
+      const bad = (detail: string): never =>
+        fail(anchor.throughSeq, 'prune_anchor_invalid', `prune anchor at seq ${anchor.throughSeq}: ${detail}`);
+      if (anchor.prevThroughSeq !== previous || anchor.throughSeq <= previous) bad(`does not continue the previous prune (at ${previous})`);
+      const statement = {
+        origin: pass.origin,
+        throughSeq: anchor.throughSeq,
+        prevThroughSeq: anchor.prevThroughSeq,
+        batchId: anchor.batchId,
+        chainHash: anchor.chainHash,
+        cutoff: anchor.cutoff,
+      };
+      if (!verifyPruneStatement(anchor.signature, statement, pass.keys)) bad('signature does not verify');
+      const opened = openCheckpoint(anchor.checkpoint, pass.origin, pass.keys);
+      if (
+        !opened.checkpoint ||
+        opened.checkpoint.treeSize !== anchor.throughSeq ||
+        opened.checkpoint.root.toString('hex') !== anchor.chainHash
+      ) {
+        bad('its checkpoint does not commit to the pruned chain');
+      }
+      pass.anchors.set(anchor.batchId, anchor);
+      previous = anchor.throughSeq;
+    }
+    pass.prunedThroughSeq = previous;
+    pass.afterSeq = previous;
+    pass.report.pruneAnchors = pass.anchors.size;
+    pass.report.prunedThroughSeq = previous;
+  }
+
+  /**
+   * A batch whose entries were pruned: its header still chains (link, chain hash from the stored
+   * root, signed checkpoint, exported root), and a batch an anchor names must be exactly that anchor.
+   */
+  private async verifyPrunedBatch(tx: Tx, pass: Pass, batch: AuditBatchRow): Promise<void> {
+    const expectedFirst = pass.report.lastSeq + 1;
+    if (batch.firstSeq !== expectedFirst || batch.lastSeq < batch.firstSeq) {
+      fail(
+        expectedFirst,
+        'batch_missing',
+        `batch ${batch.id} covers ${batch.firstSeq}..${batch.lastSeq}, expected it to start at ${expectedFirst}`,
+        batch.id,
+      );
+    }
+    await pass.exports?.leaf(batch.lastSeq);
+    this.verifyBatchCommitments(pass, batch, undefined);
+    const anchor = pass.anchors.get(batch.id);
+    if (anchor) {
+      if (anchor.throughSeq !== batch.lastSeq || anchor.chainHash !== batch.chainHash) {
+        fail(
+          anchor.throughSeq,
+          'prune_anchor_invalid',
+          `prune anchor at seq ${anchor.throughSeq} does not match batch ${batch.id}`,
+          batch.id,
+        );
+      }
+      pass.anchors.delete(batch.id);
+    }
+    pass.report.lastSeq = batch.lastSeq;
+    pass.report.batches += 1;
   }
 
   private async nextEntry(tx: Tx, pass: Pass): Promise<EntryDocument | undefined> {
@@ -176,10 +258,11 @@ export class AuditVerifier {
     return leaf;
   }
 
-  private verifyBatchCommitments(pass: Pass, batch: AuditBatchRow, leaves: Buffer[]): void {
+  /** `leaves` undefined: a pruned batch, whose stored root is taken as committed by its chain hash. */
+  private verifyBatchCommitments(pass: Pass, batch: AuditBatchRow, leaves: Buffer[] | undefined): void {
     const at = (reason: AuditVerifyFailure, detail: string): never =>
       fail(batch.firstSeq, reason, `batch ${batch.id}: ${detail}`, batch.id);
-    const root = merkleRoot(leaves);
+    const root = leaves ? merkleRoot(leaves) : Buffer.from(batch.batchRoot, 'hex');
     if (batch.batchRoot !== root.toString('hex')) at('batch_root_mismatch', 'Merkle root does not match its entries');
     if (batch.prevChainHash !== pass.prevChain.toString('hex')) at('chain_link_broken', 'does not link to the previous batch');
     const chain = chainHash(pass.prevChain, batch.firstSeq, batch.lastSeq, root);

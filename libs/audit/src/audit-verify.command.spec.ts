@@ -16,7 +16,8 @@ describe('runAuditVerify (npm run cli -- audit:verify)', () => {
   };
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { AUDIT_SEAL_INTERVAL_MS: '0' } });
+    // API role only: the worker's breach-detection job seals too, which would race with the chain shapes asserted here.
+    t = await createTestApp({ env: { AUDIT_SEAL_INTERVAL_MS: '0', ROLES: 'api' } });
     for (let i = 0; i < 20; i++) {
       await t.get(AuditService).record({
         action: 'patient.read',

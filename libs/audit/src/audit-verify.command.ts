@@ -45,6 +45,11 @@ function summary(report: AuditVerifyReport): string[] {
     `Checked ${report.entries} sealed entries in ${report.batches} batches (seq 1..${report.lastSeq}); ${report.unsealed} not sealed yet.`,
     `Compared ${report.exportsCompared} exported checkpoints; ${report.entriesBackedByExport} entries backed by the export.`,
   ];
+  if (report.prunedThroughSeq > 0) {
+    lines.push(
+      `Entries 1..${report.prunedThroughSeq} were pruned by retention (${report.pruneAnchors} signed prune anchors verified); checked from seq ${report.prunedThroughSeq + 1}.`,
+    );
+  }
   if (report.ok) return [...lines, 'OK: the audit chain is intact.'];
   const problem = report.problem;
   return [...lines, `TAMPERING DETECTED at seq ${problem?.seq}: ${problem?.reason} — ${problem?.detail}`];

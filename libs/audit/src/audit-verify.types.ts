@@ -15,7 +15,8 @@ export type AuditVerifyFailure =
   | 'checkpoint_mismatch'
   | 'checkpoint_signature_invalid'
   | 'checkpoint_export_invalid'
-  | 'truncated';
+  | 'truncated'
+  | 'prune_anchor_invalid';
 
 export interface AuditVerifyProblem {
   /** The first entry that is missing, altered, or no longer backed by valid evidence. */
@@ -32,6 +33,10 @@ export interface AuditVerifyReport {
   batches: number;
   lastSeq: number;
   unsealed: number;
+  /** Entries 1..prunedThroughSeq were removed by a legitimate, signed retention prune (0: none). */
+  prunedThroughSeq: number;
+  /** Prune anchors checked (each signed, each matching its batch's signed checkpoint). */
+  pruneAnchors: number;
   /** Exported batch files compared with the database. */
   exportsCompared: number;
   /** Sealed entries whose leaf hash was compared with an exported one. */

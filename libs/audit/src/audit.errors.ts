@@ -16,3 +16,10 @@ export class InvalidAuditEventError extends DomainError {
     super(500, 'AuditEventInvalid', `Audit event field "${field}" is not a valid id or code`);
   }
 }
+
+/** A retention prune was refused (it would cut into retention, or the range is damaged); audited high. */
+export class AuditPruneRefusedError extends DomainError {
+  constructor(readonly reason: 'cutoff_inside_floor' | 'inside_retention' | 'chain_damaged') {
+    super(409, 'AuditPruneRefused', `The audit prune was refused (${reason}).`);
+  }
+}

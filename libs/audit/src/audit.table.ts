@@ -7,8 +7,9 @@ import { bigint, check, index, pgTable, smallint, text, timestamp, uuid } from '
  * Writers only INSERT (`id` is an identity: cheap, concurrent, but with gaps on rollback). The
  * sealer later assigns the gap-free `seq`, the entry's `leaf_hash` (RFC 6962 leaf hash of the JCS
  * of every other column) and its `batch_id`, under a row lock on `audit_chain_head`, so writers
- * never serialise on the chain. A trigger (migration `audit_append_only`) rejects every other
- * UPDATE, every DELETE and TRUNCATE.
+ * never serialise on the chain. Triggers (migrations `audit_append_only`, `audit_prune_guard`,
+ * `audit_guard_when`) reject every other UPDATE, TRUNCATE, and every DELETE except the retention
+ * prune below a signed anchor (AuditPruner, `audit_prune_anchors`).
  *
  * Adding a column: add it to ENTRY_HASH_COLUMNS (audit-canonical.ts) too, or a test fails.
  */
@@ -83,6 +84,29 @@ export const auditChainHead = pgTable(
   (t) => [check('audit_chain_head_single_row', sql`${t.id} = 1`)],
 );
 
+/**
+ * Retention pruning (security.md L6): one row per prune. Entries with seq <= `through_seq` were
+ * deleted; the batch ending there (`batch_id`) stays, and so does its signed `checkpoint`, whose root
+ * is `chain_hash`. `signature` is a signed note over the anchor's fields (prune-anchor.ts), so the
+ * verifier starts from the newest anchor and can tell a legitimate prune from a deletion. The
+ * delete guard (migration `audit_prune`) admits a DELETE only below an anchor, inside the prune
+ * job's transaction; anchors themselves are append-only.
+ */
+export const auditPruneAnchors = pgTable('audit_prune_anchors', {
+  id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+  throughSeq: bigint('through_seq', { mode: 'number' }).notNull().unique('audit_prune_anchors_through_seq_unique'),
+  prevThroughSeq: bigint('prev_through_seq', { mode: 'number' }).notNull(),
+  batchId: bigint('batch_id', { mode: 'number' }).notNull(),
+  chainHash: text('chain_hash').notNull(),
+  checkpoint: text('checkpoint').notNull(),
+  /** Every pruned entry occurred before this instant (the retention horizon of the run). */
+  cutoff: timestamp('cutoff', { withTimezone: true }).notNull(),
+  entries: bigint('entries', { mode: 'number' }).notNull(),
+  signature: text('signature').notNull(),
+  prunedAt: timestamp('pruned_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
 export type AuditEntryRow = typeof auditEntries.$inferSelect;
 export type NewAuditEntryRow = typeof auditEntries.$inferInsert;
 export type AuditBatchRow = typeof auditBatches.$inferSelect;
+export type AuditPruneAnchorRow = typeof auditPruneAnchors.$inferSelect;

@@ -146,7 +146,22 @@ export class InvoiceService {
   /** $2: invoices with a line for the patient. */
   async listForPatient(actor: AuthActor, patientId: string, filter: InvoiceFilter): Promise<InvoiceWithLines[]> {
     const patient = await this.patients.access(actor, patientId, 'read');
-    return this.withLines(await this.repo.invoicesOfPatient(patient.orgId, patient.id, filter));
+    // The list names the patient's calls and charges: a PHI read, audited in its transaction (L1).
+    return this.database.transaction(async (tx) => {
+      const invoices = await this.withLines(await this.repo.invoicesOfPatient(patient.orgId, patient.id, filter, tx), tx);
+      await this.audit.record(
+        {
+          action: 'billing.invoice.list',
+          resourceType: 'invoice',
+          resourceIds: invoices.map((i) => i.invoice.id).slice(0, 1000),
+          patientIds: [patient.id],
+          orgId: patient.orgId,
+          outcome: 'success',
+        },
+        tx,
+      );
+      return invoices;
+    });
   }
 
   /** $3: an org's invoices. */
@@ -564,8 +579,11 @@ export class InvoiceService {
     return { invoice, lines };
   }
 
-  private async withLines(rows: InvoiceRow[]): Promise<InvoiceWithLines[]> {
-    const lines = await this.repo.lineItemsOf(rows.map((r) => r.id));
+  private async withLines(rows: InvoiceRow[], tx?: DbOrTx): Promise<InvoiceWithLines[]> {
+    const lines = await this.repo.lineItemsOf(
+      rows.map((r) => r.id),
+      tx,
+    );
     return rows.map((invoice) => ({ invoice, lines: lines.filter((l) => l.invoiceId === invoice.id) }));
   }
 

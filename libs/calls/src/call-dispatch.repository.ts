@@ -16,6 +16,24 @@ export class CallDispatchRepository {
     return row;
   }
 
+  /** Data-subject export: the patient's call attempts (ids, times and states only; no PHI), oldest first. */
+  async ofPatient(orgId: string, patientId: string, tx: DbOrTx): Promise<CallDispatchRow[]> {
+    return tx
+      .select()
+      .from(callDispatches)
+      .where(and(eq(callDispatches.orgId, orgId), eq(callDispatches.patientId, patientId)))
+      .orderBy(callDispatches.createdAt);
+  }
+
+  /** Data-subject erasure: deletes the patient's call attempts in `tx`; returns how many. */
+  async deleteOfPatient(orgId: string, patientId: string, tx: DbOrTx): Promise<number> {
+    const rows = await tx
+      .delete(callDispatches)
+      .where(and(eq(callDispatches.orgId, orgId), eq(callDispatches.patientId, patientId)))
+      .returning({ id: callDispatches.id });
+    return rows.length;
+  }
+
   async find(id: string, tx: DbOrTx = this.database.db): Promise<CallDispatchRow | undefined> {
     const [row] = await tx.select().from(callDispatches).where(eq(callDispatches.id, id)).limit(1);
     return row;

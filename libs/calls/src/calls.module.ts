@@ -75,6 +75,6 @@ import { TwilioMediaServer } from './twilio-media.server';
     CallDispatcher,
     TwilioMediaServer,
   ],
-  exports: [CallService, CallSessionFactory, CallRiskPorts, CallDispatcher, CallRunner],
+  exports: [CallService, CallSessionFactory, CallRiskPorts, CallDispatcher, CallRunner, CallDispatchRepository],
 })
 export class CallsModule {}

@@ -9,3 +9,4 @@ export { CallRiskPorts, alertCategoryOf } from './call-risk';
 export { telephonyKind, voiceUnavailableReason } from './telephony.provider';
 export { twilioSignature, verifyTwilioSignature, connectStreamTwiml, mediaStreamUrl } from './twilio-voice.client';
 export { callDispatches, type CallDispatchRow } from './calls.table';
+export { CallDispatchRepository } from './call-dispatch.repository';

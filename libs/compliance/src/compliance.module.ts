@@ -1,5 +1,7 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { QueueModule } from '@app/platform';
+import { AnalysisModule } from '@app/analysis';
+import { CallsModule } from '@app/calls';
 import { CaregiversModule } from '@app/caregivers';
 import { NotificationsModule } from '@app/notifications';
 import { ConversationsModule } from '@app/conversations';
@@ -14,6 +16,7 @@ import { ComplianceAlertService } from './compliance-alert.service';
 import { ComplianceController } from './compliance.controller';
 import { EncryptedColumnRegistry, KeyRotationService, reencryptJob, type EncryptedColumnSet } from './key-rotation.service';
 import { CorePrivacyContributors } from './privacy-core.contributors';
+import { DomainPrivacyContributors } from './privacy-domain.contributors';
 import { PrivacyContributors } from './privacy-contributors';
 import { PrivacyController } from './privacy.controller';
 import { PrivacyService } from './privacy.service';
@@ -60,6 +63,8 @@ const CORE_ENCRYPTED_COLUMNS: EncryptedColumnSet[] = [
     PatientsModule,
     SchedulesModule,
     ConversationsModule,
+    AnalysisModule,
+    CallsModule,
   ],
   controllers: [ComplianceController, PrivacyController],
   providers: [
@@ -72,6 +77,7 @@ const CORE_ENCRYPTED_COLUMNS: EncryptedColumnSet[] = [
     KeyRotationService,
     PrivacyContributors,
     CorePrivacyContributors,
+    DomainPrivacyContributors,
     PrivacyService,
     RetentionService,
   ],

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
-import { AuditService } from '@app/audit';
+import { AUDIT_PRUNE_FLOOR_DAYS, AuditPruner, AuditService, type AuditPruneResult } from '@app/audit';
 import type { AuthActor } from '@app/auth';
 import {
   AppConfig,
@@ -12,6 +12,7 @@ import {
   ValidationError,
   defineJob,
   queryRows,
+  type Tx,
   serializeError,
 } from '@app/platform';
 import { withinHours } from './breach-rules';
@@ -33,7 +34,7 @@ export const retentionPurgeJob = defineJob({
 const DAY_MS = 86_400_000;
 /** L6: audit entries are kept 7 years (HIPAA documentation floor: 6 years). */
 export const AUDIT_RETENTION_DEFAULT_DAYS = 2557;
-export const AUDIT_RETENTION_MIN_DAYS = 2192;
+export const AUDIT_RETENTION_MIN_DAYS = AUDIT_PRUNE_FLOOR_DAYS;
 /** Conversations and transcripts: at least 30 days (care follow-up, billing disputes), at most 25 years. */
 export const CONVERSATION_RETENTION_MIN_DAYS = 30;
 export const RETENTION_MAX_DAYS = 9131;
@@ -60,6 +61,9 @@ export interface ComplianceSettingsPatch {
 export interface PurgeResult {
   orgs: number;
   conversations: number;
+  /** Audit entries pruned (L6) and the seq the verified chain now starts after. */
+  auditEntries: number;
+  auditPrunedThroughSeq: number;
 }
 
 const view = (orgId: string, row: OrgComplianceSettingsRow | undefined): ComplianceSettings => ({
@@ -77,9 +81,11 @@ const view = (orgId: string, row: OrgComplianceSettingsRow | undefined): Complia
  * before the org's retention horizon, unless the org is under legal hold, in bounded batches,
  * each batch audited in its transaction (ids only).
  *
- * Audit entries are not pruned: the log is append-only (database triggers) and the verifier has no
- * prune anchor yet, so `audit_retention_days` is recorded (default 7 years) but nothing older is
- * deleted — keeping entries longer than required is compliant; deleting them needs the anchor.
+ * Then the audit log (L6): the chain is shared by all orgs, so only a seq prefix can go — the
+ * entries before the first one that is still inside its org's `audit_retention_days` (default 7
+ * years, never below 6; entries without an org use the default) or belongs to an org under legal
+ * hold. AuditPruner cuts at a sealed, exported batch end, leaves a signed prune anchor so the
+ * verifier still passes, and audits the prune.
  */
 @Injectable()
 export class RetentionService implements OnApplicationBootstrap {
@@ -91,10 +97,12 @@ export class RetentionService implements OnApplicationBootstrap {
     private readonly audit: AuditService,
     private readonly queues: QueueService,
     private readonly clock: Clock,
+    private readonly pruner: AuditPruner,
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.config.hasRole('worker')) return;
+    // Test apps run the purge explicitly (injected clock), never on a wall-clock schedule.
+    if (!this.config.hasRole('worker') || this.config.nodeEnv === 'test') return;
     this.queues.declareSchedule('compliance-retention-purge', 'compliance.retention-purge', { every: RETENTION_PURGE_INTERVAL_MS }, {});
   }
 
@@ -148,7 +156,7 @@ export class RetentionService implements OnApplicationBootstrap {
 
   /** One pass over every org with a conversation retention (legal hold: skipped). */
   async purge(): Promise<PurgeResult> {
-    const result: PurgeResult = { orgs: 0, conversations: 0 };
+    const result: PurgeResult = { orgs: 0, conversations: 0, auditEntries: 0, auditPrunedThroughSeq: 0 };
     const orgs = await this.database.db
       .select()
       .from(orgComplianceSettings)
@@ -164,8 +172,36 @@ export class RetentionService implements OnApplicationBootstrap {
         this.logger.error({ msg: 'retention purge failed', orgId: settings.orgId, err: serializeError(err) });
       }
     }
-    if (result.conversations > 0) this.logger.log({ msg: 'retention purge', ...result });
+    const pruned = await this.pruneAudit();
+    result.auditEntries = pruned.entries;
+    result.auditPrunedThroughSeq = pruned.prunedThroughSeq;
+    if (result.conversations > 0 || result.auditEntries > 0) this.logger.log({ msg: 'retention purge', ...result });
     return result;
+  }
+
+  /** Audit entries beyond retention (L6), by global seq prefix; see the class comment. */
+  async pruneAudit(): Promise<AuditPruneResult> {
+    const now = this.clock.now();
+    return this.pruner.prune({
+      now,
+      // Every org keeps at least the floor, so nothing pruned is younger than this.
+      cutoff: new Date(now.getTime() - AUDIT_RETENTION_MIN_DAYS * DAY_MS),
+      firstRetainedSeq: (tx, afterSeq, uptoSeq) => this.firstRetainedAuditSeq(tx, now, afterSeq, uptoSeq),
+    });
+  }
+
+  private async firstRetainedAuditSeq(tx: Tx, now: Date, afterSeq: number, uptoSeq: number): Promise<number | undefined> {
+    const [row] = await queryRows<{ seq: string | number | null }>(
+      tx,
+      sql`select min(e.seq) as seq
+            from audit_entries e
+            left join ${orgComplianceSettings} s on s.org_id = e.org_id
+           where e.seq > ${afterSeq} and e.seq <= ${uptoSeq}
+             and (coalesce(s.legal_hold, false)
+                  or e.occurred_at >= ${now.toISOString()}::timestamptz
+                     - make_interval(days => greatest(coalesce(s.audit_retention_days, ${AUDIT_RETENTION_DEFAULT_DAYS}), ${AUDIT_RETENTION_MIN_DAYS})::int))`,
+    );
+    return row?.seq === null || row?.seq === undefined ? undefined : Number(row.seq);
   }
 
   private async purgeOrg(orgId: string, cutoff: Date): Promise<number> {
