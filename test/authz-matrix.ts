@@ -449,6 +449,23 @@ export const AUTHZ_MATRIX: readonly MatrixRow[] = [
     own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 400, superAdmin: 400 },
   },
   {
+    // Items are checked one by one: a 201 even when an item is refused (here: none is).
+    route: 'POST /v1/emergency-phrases/bulk-import',
+    access: 'bearer',
+    body: { phrases: [{ phrase: 'Matrix bulk {unique}', language: 'en', severity: 'HIGH', category: 'Medical', pattern: 'matrix bulk' }] },
+    own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 201, superAdmin: 201 },
+  },
+  {
+    route: 'GET /v1/emergency-phrases/export',
+    access: 'bearer',
+    own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 200, superAdmin: 200 },
+  },
+  {
+    route: 'GET /v1/emergency-phrases/statistics',
+    access: 'bearer',
+    own: { ...ALL_401, invited: 403, staff: 403, orgAdmin: 200, superAdmin: 200 },
+  },
+  {
     route: 'POST /v1/emergency-phrases/test-pattern',
     access: 'bearer',
     body: { pattern: 'fell', testText: 'I fell' },

@@ -2,7 +2,7 @@ import { RequestMethod, type INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import compression from 'compression';
-import { raw } from 'express';
+import { json, raw } from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { join } from 'node:path';
@@ -37,6 +37,8 @@ export function configureApp(app: INestApplication): void {
   express.set('trust proxy', config.trustProxy);
   // Stripe signs the exact bytes it sent: keep the webhook body raw (a Buffer), unparsed (security.md W1).
   app.use('/v1/stripe/webhook', raw({ type: () => true, limit: '1mb' }));
+  // Bulk phrase import takes up to 1000 items: a larger JSON limit on that one route (parsed once).
+  app.use('/v1/emergency-phrases/bulk-import', json({ limit: '2mb' }));
   express.useBodyParser('json', { limit: '100kb' });
   express.useBodyParser('urlencoded', { limit: '100kb', extended: false });
   app.use(helmet({ contentSecurityPolicy: { directives: { 'script-src': ["'self'", "'unsafe-inline'"] } } }));

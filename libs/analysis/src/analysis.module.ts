@@ -1,5 +1,5 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
-import { ConversationsModule } from '@app/conversations';
+import { ConversationExtensions, ConversationsModule } from '@app/conversations';
 import { EmergencyModule } from '@app/emergency';
 import { PatientExtensions, PatientsModule } from '@app/patients';
 import { AppConfig, QueueModule } from '@app/platform';
@@ -45,9 +45,16 @@ export class AnalysisModule implements OnModuleInit {
   constructor(
     private readonly patientExtensions: PatientExtensions,
     private readonly repo: AnalysisRepository,
+    private readonly conversationExtensions: ConversationExtensions,
+    private readonly analysis: AnalysisService,
   ) {}
 
   onModuleInit(): void {
     this.patientExtensions.register({ onPatientsDeleted: (orgId, patientIds, tx) => this.repo.deleteOfPatients(orgId, patientIds, tx) });
+    // Conversation answers carry their stored sentiment (one query per page, decrypted here).
+    this.conversationExtensions.registerSentiments(async (orgId, conversationIds, tx) => {
+      const decrypted = this.analysis.sentimentsOf(await this.repo.sentimentsOfConversations(orgId, conversationIds, tx));
+      return new Map([...decrypted].map(([id, { row, sentiment }]) => [id, { sentiment, analyzedAt: row.analyzedAt }]));
+    });
   }
 }

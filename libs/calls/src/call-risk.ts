@@ -1,5 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { AlertService, CATEGORIES, EmergencyPhraseService, PHRASE_LANGUAGES, type Category } from '@app/emergency';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { AlertService, CATEGORIES, EmergencyPhraseEvents, EmergencyPhraseService, PHRASE_LANGUAGES, type Category } from '@app/emergency';
 import { NotificationService } from '@app/notifications';
 import { PatientService } from '@app/patients';
 import { Clock, RealtimePublisher, serializeError } from '@app/platform';
@@ -28,7 +28,7 @@ export function alertCategoryOf(category: string): Category {
  * open alert notify again only when they raised its severity.
  */
 @Injectable()
-export class CallRiskPorts implements RiskSink, RiskDetectorSource {
+export class CallRiskPorts implements RiskSink, RiskDetectorSource, OnModuleInit {
   private readonly logger = new Logger('CallRisk');
   private readonly detectors = new Map<string, { at: number; detector: Promise<RiskDetector> }>();
   private readonly deliveries = new Set<Promise<void>>();
@@ -41,7 +41,13 @@ export class CallRiskPorts implements RiskSink, RiskDetectorSource {
     private readonly notifications: NotificationService,
     private readonly realtime: RealtimePublisher,
     private readonly clock: Clock,
+    private readonly phraseEvents: EmergencyPhraseEvents,
   ) {}
+
+  onModuleInit(): void {
+    // Platform-wide rows (orgId null) are part of every org's set.
+    this.phraseEvents.onChange(({ orgId }) => this.invalidate(orgId ?? undefined));
+  }
 
   detectorFor(orgId: string): Promise<RiskDetector> {
     const now = this.clock.now().getTime();

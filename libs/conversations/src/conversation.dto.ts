@@ -34,6 +34,25 @@ export class MessageResponse {
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
 
+export class SentimentIndicatorsResponse {
+  @ApiProperty({ type: [String] }) positive!: string[];
+  @ApiProperty({ type: [String] }) negative!: string[];
+}
+
+/** SentimentAnalysis (contract §2.14) of an analysed call. */
+export class SentimentAnalysisResponse {
+  @ApiProperty({ enum: ['positive', 'negative', 'neutral', 'mixed'] }) overallSentiment!: string;
+  @ApiProperty({ minimum: -1, maximum: 1 }) sentimentScore!: number;
+  @ApiProperty({ minimum: 0, maximum: 1 }) confidence!: number;
+  @ApiPropertyOptional() patientMood?: string;
+  @ApiPropertyOptional({ type: [String] }) keyEmotions?: string[];
+  @ApiPropertyOptional({ enum: ['low', 'medium', 'high'] }) concernLevel?: string;
+  @ApiPropertyOptional({ type: SentimentIndicatorsResponse }) satisfactionIndicators?: SentimentIndicatorsResponse;
+  @ApiPropertyOptional() summary?: string;
+  @ApiPropertyOptional() recommendations?: string;
+  @ApiProperty({ description: 'true when the local analyzer produced it (no LLM)' }) fallback!: boolean;
+}
+
 /** ConversationDTO plus `_id` and `patient`; staff answers omit `cost` (contract §1.9). */
 export class ConversationResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
@@ -58,7 +77,8 @@ export class ConversationResponse {
   @ApiProperty({ nullable: true, enum: CALL_OUTCOMES }) callOutcome!: string | null;
   @ApiProperty() callNotes!: string;
   @ApiPropertyOptional({ format: 'uuid' }) agentId?: string;
-  @ApiProperty({ nullable: true, type: Object }) sentiment!: unknown;
+  @ApiProperty({ nullable: true, type: SentimentAnalysisResponse, description: 'null until the call is analysed' })
+  sentiment!: SentimentAnalysisResponse | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) sentimentAnalyzedAt!: string | null;
   @ApiPropertyOptional({ description: 'USD; orgAdmin only' }) cost?: number;
 }

@@ -4,6 +4,7 @@ import { AuditService } from '@app/audit';
 import type { AuthActor } from '@app/auth';
 import { PatientService } from '@app/patients';
 import { DatabaseService, FieldCipher, NotFoundError, pageRequest, parseSort, toPage, type DbOrTx, type Page } from '@app/platform';
+import { ConversationExtensions, type StoredSentiment } from './conversation-extensions';
 import type { ConversationResponse, MessageResponse } from './conversation.dto';
 import {
   ConversationRepository,
@@ -62,6 +63,7 @@ export class ConversationService {
     private readonly patients: PatientService,
     private readonly cipher: FieldCipher,
     private readonly audit: AuditService,
+    private readonly extensions: ConversationExtensions,
   ) {}
 
   // ---- voice pipeline API (trusted, org-scoped) ----
@@ -159,8 +161,13 @@ export class ConversationService {
   }
 
   /** A conversation as the client sees it (ConversationDTO), for a caller already allowed to see it. */
-  presentFor(actor: Pick<AuthActor, 'role'>, row: ConversationRow, messages: ConversationMessage[] = []): ConversationResponse {
-    return this.present(actor, row, messages);
+  presentFor(
+    actor: Pick<AuthActor, 'role'>,
+    row: ConversationRow,
+    messages: ConversationMessage[] = [],
+    sentiment?: StoredSentiment,
+  ): ConversationResponse {
+    return this.present(actor, row, messages, sentiment);
   }
 
   /**
@@ -210,7 +217,9 @@ export class ConversationService {
       await this.appendMessage(current.orgId, current.id, message, tx);
       await this.record('conversation.message.create', current, tx);
       const row = (await this.repo.findInOrg(current.orgId, current.id, tx)) ?? current;
-      return this.present(actor, row, (await this.messagesByConversation(row.orgId, [row], tx)).get(row.id) ?? []);
+      const messages = (await this.messagesByConversation(row.orgId, [row], tx)).get(row.id) ?? [];
+      const sentiments = await this.extensions.sentimentsOf(row.orgId, [row.id], tx);
+      return this.present(actor, row, messages, sentiments.get(row.id));
     });
   }
 
@@ -219,8 +228,9 @@ export class ConversationService {
     const row = await this.load(actor, id, 'read');
     return this.database.transaction(async (tx) => {
       const messages = (await this.messagesByConversation(row.orgId, [row], tx)).get(row.id) ?? [];
+      const sentiments = await this.extensions.sentimentsOf(row.orgId, [row.id], tx);
       await this.record('conversation.read', row, tx);
-      return this.present(actor, row, messages);
+      return this.present(actor, row, messages, sentiments.get(row.id));
     });
   }
 
@@ -236,6 +246,11 @@ export class ConversationService {
     return this.database.transaction(async (tx) => {
       const { rows, total } = await this.repo.pageOfPatient(patient.orgId, patient.id, sort, page, tx);
       const messages = await this.messagesByConversation(patient.orgId, rows, tx);
+      const sentiments = await this.extensions.sentimentsOf(
+        patient.orgId,
+        rows.map((r) => r.id),
+        tx,
+      );
       await this.audit.record(
         {
           action: 'conversation.list',
@@ -248,7 +263,7 @@ export class ConversationService {
         tx,
       );
       return toPage(
-        rows.map((r) => this.present(actor, r, messages.get(r.id) ?? [])),
+        rows.map((r) => this.present(actor, r, messages.get(r.id) ?? [], sentiments.get(r.id))),
         total,
         page,
       );
@@ -299,7 +314,12 @@ export class ConversationService {
     };
   }
 
-  private present(actor: Pick<AuthActor, 'role'>, row: ConversationRow, messages: ConversationMessage[]): ConversationResponse {
+  private present(
+    actor: Pick<AuthActor, 'role'>,
+    row: ConversationRow,
+    messages: ConversationMessage[],
+    stored?: StoredSentiment,
+  ): ConversationResponse {
     const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
     const summary = this.summaryOf(row);
     const view: ConversationResponse = {
@@ -336,8 +356,8 @@ export class ConversationService {
       callOutcome: row.callOutcome,
       callNotes: '',
       ...(row.agentId ? { agentId: row.agentId } : {}),
-      sentiment: null,
-      sentimentAnalyzedAt: null,
+      sentiment: stored?.sentiment ?? null,
+      sentimentAnalyzedAt: stored ? stored.analyzedAt.toISOString() : null,
     };
     return actor.role === 'orgAdmin' ? { ...view, cost: row.costCents / 100 } : view;
   }

@@ -1,5 +1,6 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { PatientExtensions, PatientsModule } from '@app/patients';
+import { ConversationExtensions } from './conversation-extensions';
 import { ConversationController } from './conversation.controller';
 import { ConversationRepository } from './conversation.repository';
 import { ConversationService } from './conversation.service';
@@ -8,8 +9,8 @@ import { ConversationService } from './conversation.service';
 @Module({
   imports: [PatientsModule],
   controllers: [ConversationController],
-  providers: [ConversationRepository, ConversationService],
-  exports: [ConversationService],
+  providers: [ConversationRepository, ConversationService, ConversationExtensions],
+  exports: [ConversationService, ConversationExtensions],
 })
 export class ConversationsModule implements OnModuleInit {
   constructor(

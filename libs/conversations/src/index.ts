@@ -4,7 +4,8 @@
 // appendMessage(orgId, conversationId, {role, content, messageType}) (ordered by a per-conversation
 // sequence under a row lock), updateCall(orgId, id, {status, callStatus, callOutcome, times,
 // duration, usage, costCents, ...}), setSummary(orgId, id, text), findByCallSid(provider, sid).
-// For analysis: ofPatientsBetween(orgId, patientIds, from, to) → decrypted messages in order.
+// For analysis: ofPatientsBetween(orgId, patientIds, from, to) → decrypted messages in order;
+// ConversationExtensions.registerSentiments(lookup) fills `sentiment` in conversation answers.
 export * from './conversations.module';
 export {
   ConversationService,
@@ -25,4 +26,5 @@ export {
   type MessageRole,
   type CallUsage,
 } from './conversation.table';
-export { ConversationResponse } from './conversation.dto';
+export { ConversationResponse, SentimentAnalysisResponse } from './conversation.dto';
+export { ConversationExtensions, type ConversationSentiment, type SentimentLookup, type StoredSentiment } from './conversation-extensions';

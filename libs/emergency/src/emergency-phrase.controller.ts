@@ -1,10 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, Authenticated, CurrentActor, RequirePermission, type AuthActor } from '@app/auth';
 import { ApiIdParam, IdParam, ValidationError, type Page } from '@app/platform';
 import {
+  BulkImportPhrasesDto,
+  BulkImportResponse,
   CreatePhraseDto,
+  PhraseExportItem,
+  PhraseExportQueryDto,
   PhraseListQueryDto,
+  PhraseStatisticsQueryDto,
+  PhraseStatisticsResponse,
   PhrasePageResponse,
   PhraseResponse,
   TestPatternDto,
@@ -61,6 +67,43 @@ export class EmergencyPhraseController {
   @ApiErrors(403)
   testPattern(@Body() dto: TestPatternDto): TestPatternResponse {
     return this.phrases.testPattern(dto.pattern, dto.testText);
+  }
+
+  // The fixed paths below come before `:phraseId`, which would otherwise capture them.
+
+  @Post('bulk-import')
+  @RequirePermission('create', 'EmergencyPhrase')
+  @ApiOperation({
+    summary: 'Add up to 1000 phrases at once',
+    description: 'Each item is checked like POST /emergency-phrases; valid items are stored together, invalid ones listed in `errors`.',
+  })
+  @ApiCreatedResponse({ type: BulkImportResponse })
+  @ApiErrors(403)
+  bulkImport(@CurrentActor() actor: AuthActor, @Body() dto: BulkImportPhrasesDto): Promise<BulkImportResponse> {
+    return this.phrases.bulkImport(actor, dto.phrases);
+  }
+
+  @Get('export')
+  @RequirePermission('read', 'EmergencyPhrase')
+  @Header('Content-Disposition', 'attachment; filename="emergency-phrases.json"')
+  @ApiProduces('application/json')
+  @ApiOperation({
+    summary: 'The caller’s own phrases as a JSON file (sorted by language, severity, category)',
+    description: 'Items have the create shape, so the file can be sent back to bulk-import. Built-in defaults are not included.',
+  })
+  @ApiOkResponse({ type: [PhraseExportItem] })
+  @ApiErrors(403)
+  export(@CurrentActor() actor: AuthActor, @Query() query: PhraseExportQueryDto): Promise<PhraseExportItem[]> {
+    return this.phrases.export(actor, query);
+  }
+
+  @Get('statistics')
+  @RequirePermission('read', 'EmergencyPhrase')
+  @ApiOperation({ summary: 'Counts and most used of the caller’s own phrases' })
+  @ApiOkResponse({ type: PhraseStatisticsResponse })
+  @ApiErrors(403)
+  statistics(@CurrentActor() actor: AuthActor, @Query() query: PhraseStatisticsQueryDto): Promise<PhraseStatisticsResponse> {
+    return this.phrases.statistics(actor, query.language);
   }
 
   @Get(':phraseId')

@@ -1,6 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsDefined, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  MaxLength,
+} from 'class-validator';
 import { PageQueryDto } from '@app/platform';
 import { CATEGORIES, SEVERITIES } from './alert.table';
 import { PHRASE_LANGUAGES } from './emergency-phrase.table';
@@ -68,6 +79,31 @@ export class PhraseListQueryDto extends PageQueryDto {
   @ApiPropertyOptional() @IsOptional() @bool @IsBoolean({ message: '"isActive" must be a boolean' }) isActive?: boolean;
 }
 
+/** Filters of the export (all optional, like the list's). */
+export class PhraseExportQueryDto {
+  @ApiPropertyOptional({ enum: PHRASE_LANGUAGES }) @IsOptional() @oneOf('language', PHRASE_LANGUAGES) language?: string;
+  @ApiPropertyOptional({ enum: SEVERITIES }) @IsOptional() @oneOf('severity', SEVERITIES) severity?: string;
+  @ApiPropertyOptional({ enum: CATEGORIES }) @IsOptional() @oneOf('category', CATEGORIES) category?: string;
+  @ApiPropertyOptional() @IsOptional() @bool @IsBoolean({ message: '"isActive" must be a boolean' }) isActive?: boolean;
+}
+
+export class PhraseStatisticsQueryDto {
+  @ApiPropertyOptional({ enum: PHRASE_LANGUAGES }) @IsOptional() @oneOf('language', PHRASE_LANGUAGES) language?: string;
+}
+
+/**
+ * Items are checked one by one (like POST /emergency-phrases), so one bad item is reported in
+ * `errors` instead of failing the whole import.
+ */
+export class BulkImportPhrasesDto {
+  @ApiProperty({ type: [CreatePhraseDto], minItems: 1, maxItems: 1000 })
+  @IsDefined({ message: '"phrases" is required' })
+  @IsArray({ message: '"phrases" must be an array' })
+  @ArrayMinSize(1, { message: '"phrases" must contain at least 1 items' })
+  @ArrayMaxSize(1000, { message: '"phrases" must contain less than or equal to 1000 items' })
+  phrases!: unknown[];
+}
+
 export class TestPatternDto {
   @ApiProperty({ maxLength: 500 }) @IsDefined({ message: '"pattern" is required' }) @IsString() @MaxLength(500) pattern!: string;
   @ApiProperty({ maxLength: 1000 }) @IsDefined({ message: '"testText" is required' }) @IsString() @MaxLength(1000) testText!: string;
@@ -102,4 +138,47 @@ export class TestPatternResponse {
   @ApiProperty() matches!: boolean;
   @ApiPropertyOptional({ nullable: true, type: Object }) matchDetails?: { match: string; index: number; input: string } | null;
   @ApiPropertyOptional() error?: string;
+}
+
+export class PhraseImportError {
+  @ApiProperty({ description: 'position in `phrases`' }) index!: number;
+  @ApiProperty({ nullable: true, type: String, description: 'the item’s `phrase`, when it is a string' }) phrase!: string | null;
+  @ApiProperty() error!: string;
+}
+
+export class BulkImportResponse {
+  @ApiProperty({ type: [PhraseResponse], description: 'the phrases stored, in input order' }) success!: PhraseResponse[];
+  @ApiProperty({ type: [PhraseImportError] }) errors!: PhraseImportError[];
+  @ApiProperty({ description: 'number of items received' }) total!: number;
+}
+
+/** One exported phrase: the create shape, so an export file can be fed back to bulk-import. */
+export class PhraseExportItem {
+  @ApiProperty() phrase!: string;
+  @ApiProperty({ enum: PHRASE_LANGUAGES }) language!: string;
+  @ApiProperty({ enum: SEVERITIES }) severity!: string;
+  @ApiProperty({ enum: CATEGORIES }) category!: string;
+  @ApiProperty() pattern!: string;
+  @ApiPropertyOptional() description?: string;
+  @ApiProperty({ type: [String] }) tags!: string[];
+  @ApiProperty() isActive!: boolean;
+  @ApiPropertyOptional() overridesDefault?: string;
+}
+
+export class PhraseUsage {
+  @ApiProperty() phrase!: string;
+  @ApiProperty({ enum: PHRASE_LANGUAGES }) language!: string;
+  @ApiProperty() usageCount!: number;
+  @ApiProperty({ enum: SEVERITIES }) severity!: string;
+  @ApiProperty({ enum: CATEGORIES }) category!: string;
+}
+
+export class PhraseStatisticsResponse {
+  @ApiProperty() totalPhrases!: number;
+  @ApiProperty() activePhrases!: number;
+  @ApiProperty() totalUsage!: number;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, example: { en: 3 } }) byLanguage!: Record<string, number>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, example: { HIGH: 2 } }) bySeverity!: Record<string, number>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'number' }, example: { Medical: 1 } }) byCategory!: Record<string, number>;
+  @ApiProperty({ type: [PhraseUsage], description: 'top 10 by usage' }) mostUsed!: PhraseUsage[];
 }

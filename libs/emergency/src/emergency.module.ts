@@ -6,6 +6,7 @@ import { AlertController } from './alert.controller';
 import { AlertRepository } from './alert.repository';
 import { AlertService } from './alert.service';
 import { EmergencyPhraseController } from './emergency-phrase.controller';
+import { EmergencyPhraseEvents } from './emergency-phrase.events';
 import { EmergencyPhraseRepository } from './emergency-phrase.repository';
 import { EmergencyPhraseService } from './emergency-phrase.service';
 
@@ -16,8 +17,8 @@ import { EmergencyPhraseService } from './emergency-phrase.service';
 @Module({
   imports: [PatientsModule, ConversationsModule],
   controllers: [AlertController, EmergencyPhraseController],
-  providers: [AlertRepository, AlertService, EmergencyPhraseRepository, EmergencyPhraseService],
-  exports: [AlertService, EmergencyPhraseService],
+  providers: [AlertRepository, AlertService, EmergencyPhraseRepository, EmergencyPhraseService, EmergencyPhraseEvents],
+  exports: [AlertService, EmergencyPhraseService, EmergencyPhraseEvents],
 })
 export class EmergencyModule implements OnModuleInit {
   constructor(

@@ -4,6 +4,9 @@
 //   - EmergencyPhraseService.phraseSet(orgId, language) → compiled active phrases (regex, severity, category);
 //   - AlertService.raise({orgId, patientId, conversationId?, category, severity, message, ...})
 //     → {alertId, created, escalated} (same patient+category within the window merges).
+//   - EmergencyPhraseService.recordUsage(orgId, phrase.id) per detector hit (feeds /statistics);
+//   - EmergencyPhraseEvents.onChange(({orgId}) => …) after phrases changed (orgId null = platform rows,
+//     i.e. every org's set) — drop cached phrase sets.
 export * from './emergency.module';
 export {
   AlertService,
@@ -15,6 +18,7 @@ export {
   type AlertCounts,
 } from './alert.service';
 export { EmergencyPhraseService, PHRASE_NOT_FOUND, type CompiledPhrase } from './emergency-phrase.service';
+export { EmergencyPhraseEvents, type PhraseChange, type PhraseListener } from './emergency-phrase.events';
 export { DEFAULT_PHRASES, type DefaultPhrase } from './default-phrases';
 export { CATEGORIES, SEVERITIES, IMPORTANCES, VISIBILITIES, type Category, type Severity, type Importance } from './alert.table';
 export { PHRASE_LANGUAGES, type PhraseLanguage } from './emergency-phrase.table';
