@@ -82,11 +82,20 @@ describe('calls end to end (Asterisk + OpenAI Realtime fakes)', () => {
   async function greetedAi(firstName: string): Promise<FakeRealtimeConnection> {
     const named = (c: FakeRealtimeConnection): boolean =>
       c.eventsOf('session.update').some((e) => String((e.session as { instructions?: string }).instructions ?? '').includes(firstName));
-    return until(
-      () => openai.connections.filter((c) => !c.closed && named(c) && c.eventsOf('response.create').length > 0).pop(),
-      `the greeting request of ${firstName}'s call`,
-      90_000,
-    );
+    try {
+      return await until(
+        () => openai.connections.filter((c) => !c.closed && named(c) && c.eventsOf('response.create').length > 0).pop(),
+        `the greeting request of ${firstName}'s call`,
+        90_000,
+      );
+    } catch (err) {
+      const mine = openai.connections.filter(named).map((c) => ({ closed: c.closed, events: c.received.map((e) => e.type) }));
+      const unnamed = openai.connections.filter((c) => c.eventsOf('session.update').length === 0).length;
+      const states = await t.database.db.select().from(callDispatches);
+      const live = states.filter((d) => d.state !== 'ended').map((d) => `${d.id.slice(0, 8)}:${d.state}`);
+      const ended = states.filter((d) => d.state === 'ended' && d.outcome !== 'completed').map((d) => `${d.outcome}/${d.endReason}`);
+      throw new Error(`${(err as Error).message}: ${JSON.stringify({ mine, unnamed, live, ended })}`, { cause: err });
+    }
   }
 
   async function until<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
@@ -244,6 +253,8 @@ describe('calls end to end (Asterisk + OpenAI Realtime fakes)', () => {
 
     const unknown = asterisk.incomingCall({ callerNumber: '+19995550000' });
     await until(() => !asterisk.channels.has(unknown), 'the unknown caller hung up');
+    // They heard the short message first (answered, played, then hung up).
+    expect(asterisk.playbacks).toContainEqual({ channelId: unknown, media: 'sound:bianca-unknown-caller' });
     asterisk.hangupCall(channelId);
     await until(async () => ((await conversationRow(row.id))?.status === 'completed' ? true : undefined), 'inbound end');
   });

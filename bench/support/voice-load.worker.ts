@@ -67,7 +67,8 @@ async function main(): Promise<void> {
           p.writeUInt16BE(k & 0xffff, 2);
           p.writeUInt32BE((k * 160) >>> 0, 4);
           p.writeDoubleLE(performance.timeOrigin + performance.now(), 12);
-          sockets[i].send(p, targets[i], '127.0.0.1');
+          // A copy per datagram: a second packet of the same call in this pass must not rewrite one still queued.
+          sockets[i].send(Buffer.from(p), targets[i], '127.0.0.1');
           sent++;
         }
       }

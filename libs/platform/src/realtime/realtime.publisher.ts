@@ -67,7 +67,11 @@ export class RealtimePublisher implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     const io = this.detached;
     this.detached = undefined;
-    if (io) await withDeadline(Promise.resolve(io.of('/').adapter.close()).catch(() => undefined), 3_000);
+    if (io)
+      await withDeadline(
+        Promise.resolve(io.of('/').adapter.close()).catch(() => undefined),
+        3_000,
+      );
   }
 }
 

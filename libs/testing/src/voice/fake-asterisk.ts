@@ -125,6 +125,8 @@ function rtpPacket(leg: FakeMediaLeg, payload: Uint8Array, marker: boolean): Buf
 
 export class FakeAsterisk {
   readonly requests: FakeAriRequest[] = [];
+  /** Media played to channels (`POST /channels/{id}/play`), in order. */
+  readonly playbacks: { channelId: string; media: string }[] = [];
   readonly channels = new Map<string, FakeChannel>();
   readonly bridges = new Map<string, FakeBridge>();
   /** Every event sent, in order (also when no socket was listening). */
@@ -394,6 +396,22 @@ export class FakeAsterisk {
         const channel = this.mustChannel(parts[1]);
         if (!channel.inStasis) throw new HttpError(409, 'Channel not in Stasis application');
         return { status: 204, after: () => this.setState(channel, 'Up') };
+      }
+      case 'POST /channels/:id/play': {
+        const channel = this.mustChannel(parts[1]);
+        if (!q.media) throw new HttpError(400, 'media is required');
+        const playback = {
+          id: q.playbackId ?? `pb-${++this.channelSeq}`,
+          media_uri: q.media,
+          target_uri: `channel:${channel.json.id}`,
+          state: 'done',
+        };
+        this.playbacks.push({ channelId: channel.json.id, media: q.media });
+        return {
+          status: 201,
+          body: { ...playback, state: 'queued' },
+          after: () => this.emit(channel.app, { type: 'PlaybackFinished', playback }),
+        };
       }
       case 'GET /channels/:id/variable': {
         const channel = this.mustChannel(parts[1]);

@@ -185,6 +185,11 @@ export class AriClient {
     await this.request('answer', 'POST', `/channels/${encodeURIComponent(channelId)}/answer`);
   }
 
+  /** Plays `media` (e.g. `sound:vm-goodbye`) to a channel; `PlaybackFinished` with this id follows. */
+  async play(channelId: string, media: string, playbackId: string): Promise<void> {
+    await this.request('play', 'POST', `/channels/${encodeURIComponent(channelId)}/play`, { media, playbackId });
+  }
+
   /** Hangs up; false when the channel was already gone (teardown is idempotent). */
   async hangup(channelId: string, reason: HangupReason = 'normal'): Promise<boolean> {
     try {

@@ -122,6 +122,18 @@ export interface DialEvent extends AriEventBase {
   dialstring?: string;
 }
 
+export interface AriPlayback {
+  id: string;
+  media_uri: string;
+  target_uri: string;
+  state: 'queued' | 'playing' | 'continuing' | 'done' | 'failed';
+}
+
+export interface PlaybackFinishedEvent extends AriEventBase {
+  type: 'PlaybackFinished';
+  playback: AriPlayback;
+}
+
 /** The events the pipeline handles; any other `type` on the wire is ignored. */
 export type AriEvent =
   | StasisStartEvent
@@ -134,7 +146,8 @@ export type AriEvent =
   | ChannelEnteredBridgeEvent
   | ChannelLeftBridgeEvent
   | BridgeDestroyedEvent
-  | DialEvent;
+  | DialEvent
+  | PlaybackFinishedEvent;
 
 export type AriEventType = AriEvent['type'];
 export type AriEventOf<T extends AriEventType> = Extract<AriEvent, { type: T }>;
@@ -151,6 +164,7 @@ export const ARI_EVENT_TYPES: ReadonlySet<AriEventType> = new Set<AriEventType>(
   'ChannelLeftBridge',
   'BridgeDestroyed',
   'Dial',
+  'PlaybackFinished',
 ]);
 
 /** Q.850 / Asterisk hangup causes the pipeline distinguishes. */

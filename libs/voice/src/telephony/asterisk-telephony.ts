@@ -22,6 +22,10 @@ export interface AsteriskTelephonyOptions {
   playout?: PlayoutOptions;
   /** Failures (ARI, RTP); messages carry ids, never PHI. */
   onError?: (error: Error) => void;
+  /** What an unknown inbound caller hears before the hang-up. Default `sound:bianca-unknown-caller` (deploy/asterisk/sounds). */
+  unknownCallerMedia?: string;
+  /** Longest wait for that message to finish before hanging up anyway. Default 20 s. */
+  unknownCallerMaxMs?: number;
 }
 
 /** The ids of one call, all derived from our call id: events are correlated by them, never by order. */
@@ -56,6 +60,7 @@ export class AsteriskTelephony implements TelephonyProvider {
   /** Channels and bridges hung up by reconciliation (metrics, tests). */
   reconciled = { channels: 0, bridges: 0 };
   private inboundHandler: ((call: InboundAsteriskCall) => void) | undefined;
+  private readonly playbackWaiters = new Map<string, () => void>();
 
   constructor(readonly options: AsteriskTelephonyOptions) {
     this.ari = options.ari;
@@ -109,8 +114,27 @@ export class AsteriskTelephony implements TelephonyProvider {
     this.inboundHandler = handler;
   }
 
-  /** Hangs up a waiting inbound call nobody takes (unknown caller, no capacity). */
-  async rejectInbound(channelId: string): Promise<void> {
+  /**
+   * An inbound call nobody takes (unknown caller, no capacity): answered, a short spoken message
+   * (`unknownCallerMedia`), then hung up — bounded, and hung up even when the message fails.
+   */
+  async rejectInbound(channelId: string, options: { message?: boolean } = {}): Promise<void> {
+    if (options.message !== false) {
+      const playbackId = `${this.prefix}-reject-${channelId}`;
+      const finished = new Promise<void>((resolve) => {
+        this.playbackWaiters.set(playbackId, resolve);
+        setTimeout(resolve, this.options.unknownCallerMaxMs ?? 20_000).unref();
+      });
+      try {
+        await this.ari.answer(channelId);
+        await this.ari.play(channelId, this.options.unknownCallerMedia ?? 'sound:bianca-unknown-caller', playbackId);
+        await finished;
+      } catch (err) {
+        this.report(err, 'unknown caller message');
+      } finally {
+        this.playbackWaiters.delete(playbackId);
+      }
+    }
     await this.ari.hangup(channelId).catch((err: unknown) => this.report(err, 'reject inbound'));
   }
 
@@ -166,6 +190,7 @@ export class AsteriskTelephony implements TelephonyProvider {
   }
 
   private route(event: AriEvent): void {
+    if (event.type === 'PlaybackFinished') return this.playbackWaiters.get(event.playback.id)?.();
     const channelId = 'channel' in event && event.channel ? event.channel.id : undefined;
     if (channelId === undefined) return;
     const leg = this.byChannel.get(channelId);
@@ -272,6 +297,7 @@ export class AsteriskLeg implements CallLeg {
       case 'ChannelLeftBridge':
       case 'BridgeDestroyed':
       case 'Dial':
+      case 'PlaybackFinished':
         return; // ChannelDestroyed carries the cause; the rest is not the session's business
     }
   }
