@@ -115,6 +115,13 @@ describe('calls end to end (Asterisk + OpenAI Realtime fakes)', () => {
 
   it('places a call, transcribes in order, raises an emergency alert, ends on the AI’s end_call and bills the minutes', async () => {
     const { patient, token, firstName } = await setup();
+    // An org phrase of its own: its hits are counted for the phrase statistics.
+    const phrase = await t
+      .http()
+      .post('/v1/emergency-phrases')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ phrase: 'kitchen fall', language: 'en', severity: 'HIGH', category: 'Physical', pattern: 'fell\\s+in\\s+the\\s+kitchen' });
+    expect(phrase.status).toBe(201);
     const res = await t.http().post('/v1/calls/initiate').set('Authorization', `Bearer ${token}`).send({ patientId: patient.id });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ patientId: patient.id, status: 'in-progress', callStatus: 'in-progress' });
@@ -166,6 +173,8 @@ describe('calls end to end (Asterisk + OpenAI Realtime fakes)', () => {
 
     const [dispatch] = await t.database.db.select().from(callDispatches).where(eq(callDispatches.id, callId));
     expect(dispatch).toMatchObject({ state: 'ended', outcome: 'completed', trigger: 'manual' });
+    const stats = await t.http().get('/v1/emergency-phrases/statistics').set('Authorization', `Bearer ${token}`);
+    expect(stats.body.totalUsage).toBe(1);
     // The post-call job wrote a summary (local analyzer: the fake serves no text API).
     await until(
       async () =>

@@ -82,6 +82,12 @@ export class CallRiskPorts implements RiskSink, RiskDetectorSource, OnModuleInit
       report.source === 'ai'
         ? `${report.severity} ${category} concern reported during the call: ${report.phrase}`
         : `${report.severity} ${category} emergency phrase "${report.phrase}" during the call. Patient said: "${quote}"`;
+    // Phrase statistics (GET /v1/emergency-phrases/statistics): org and platform rows, not built-ins.
+    if (report.source === 'detector' && report.phraseKey) {
+      await this.phrases
+        .recordUsage(report.orgId, report.phraseKey)
+        .catch((err: unknown) => this.logger.warn({ msg: 'phrase usage not counted', err: serializeError(err) }));
+    }
     const raised = await this.alerts.raise({
       orgId: report.orgId,
       patientId: report.patientId,

@@ -769,6 +769,7 @@ export class CallSession {
         category: hit.category,
         severity: hit.severity,
         phrase: hit.phrase,
+        ...(hit.key !== undefined ? { phraseKey: hit.key } : {}),
         matched: hit.matched,
         ...(hit.itemId !== undefined ? { messageRef: hit.itemId } : {}),
         repeat: hit.repeat,

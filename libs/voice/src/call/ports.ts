@@ -151,6 +151,8 @@ export interface RiskReport {
   severity: RiskSeverity;
   /** The phrase label ("chest pain") or, for the AI, its short description. */
   phrase: string;
+  /** The detector phrase's key (an emergency_phrases id, or a built-in default's key). */
+  phraseKey?: string;
   /** The transcript text that matched. */
   matched: string;
   /** The utterance the hit came from (Realtime item id; the transcript messages carry it). */
