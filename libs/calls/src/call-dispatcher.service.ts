@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { AlertService } from '@app/emergency';
+import { AlertService, renderAlertMessage } from '@app/emergency';
 import { NotificationService } from '@app/notifications';
 import { OrgService } from '@app/orgs';
 import { PatientService } from '@app/patients';
@@ -133,7 +133,9 @@ export class CallDispatcher implements OnApplicationBootstrap {
       conversationId: callId,
       category: 'Request',
       severity: 'MEDIUM',
-      message: `Missed check-in: the scheduled wellness call was not answered after ${attempts} attempt${attempts === 1 ? '' : 's'}.`,
+      message: renderAlertMessage('en', { messageKey: 'checkin.missed', messageParams: { attempts } }),
+      messageKey: 'checkin.missed',
+      messageParams: { attempts },
       relevanceSeconds: 24 * 3600,
     });
     if (!raised.created) return;

@@ -1,5 +1,14 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { AlertService, CATEGORIES, EmergencyPhraseEvents, EmergencyPhraseService, PHRASE_LANGUAGES, type Category } from '@app/emergency';
+import {
+  AlertService,
+  CATEGORIES,
+  EmergencyPhraseEvents,
+  EmergencyPhraseService,
+  PHRASE_LANGUAGES,
+  renderAlertMessage,
+  type AlertMessage,
+  type Category,
+} from '@app/emergency';
 import { NotificationService } from '@app/notifications';
 import { PatientService } from '@app/patients';
 import { Clock, RealtimePublisher, serializeError } from '@app/platform';
@@ -78,10 +87,11 @@ export class CallRiskPorts implements RiskSink, RiskDetectorSource, OnModuleInit
   async report(report: RiskReport): Promise<void> {
     const category = alertCategoryOf(report.category);
     const quote = report.matched.length > 200 ? `${report.matched.slice(0, 200)}…` : report.matched;
-    const message =
+    // Stored as key + params (rendered in each caregiver's language); the English text is the fallback.
+    const keyed: AlertMessage =
       report.source === 'ai'
-        ? `${report.severity} ${category} concern reported during the call: ${report.phrase}`
-        : `${report.severity} ${category} emergency phrase "${report.phrase}" during the call. Patient said: "${quote}"`;
+        ? { messageKey: 'emergency.ai_concern', messageParams: { severity: report.severity, category, concern: report.phrase } }
+        : { messageKey: 'emergency.phrase', messageParams: { severity: report.severity, category, phrase: report.phrase, quote } };
     // Phrase statistics (GET /v1/emergency-phrases/statistics): org and platform rows, not built-ins.
     if (report.source === 'detector' && report.phraseKey) {
       await this.phrases
@@ -94,7 +104,8 @@ export class CallRiskPorts implements RiskSink, RiskDetectorSource, OnModuleInit
       conversationId: report.callId,
       category,
       severity: report.severity,
-      message,
+      message: renderAlertMessage('en', keyed),
+      ...keyed,
     });
     if (!raised.created && !raised.escalated) return;
     const members = await this.audience.of(report.orgId, report.patientId);

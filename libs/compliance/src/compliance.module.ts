@@ -41,7 +41,7 @@ const CORE_ENCRYPTED_COLUMNS: EncryptedColumnSet[] = [
   },
   { table: 'conversations', idColumn: 'id', orgColumn: 'org_id', columns: [{ name: 'summary' }] },
   { table: 'messages', idColumn: 'id', orgColumn: 'org_id', columns: [{ name: 'content' }] },
-  { table: 'alerts', idColumn: 'id', orgColumn: 'org_id', columns: [{ name: 'message' }] },
+  { table: 'alerts', idColumn: 'id', orgColumn: 'org_id', columns: [{ name: 'message' }, { name: 'message_params' }] },
   {
     table: 'auth_mfa_factors',
     idColumn: 'caregiver_id',

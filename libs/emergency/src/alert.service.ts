@@ -2,10 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AuditService } from '@app/audit';
 import type { AuthActor } from '@app/auth';
+import { CaregiverService } from '@app/caregivers';
 import { ConversationService } from '@app/conversations';
+import { resolveLocale, type Locale } from '@app/notifications';
 import { PatientService, orgOf } from '@app/patients';
 import { Clock, DatabaseService, FieldCipher, NotFoundError, ValidationError, type DbOrTx } from '@app/platform';
 import type { AlertResponse } from './alert.dto';
+import { parseAlertMessage, renderAlertMessage, type AlertMessage } from './alert-messages';
 import { AlertRepository, type AlertPatch } from './alert.repository';
 import type { AlertRow, AlertType, Category, Importance, Severity, Visibility } from './alert.table';
 
@@ -16,13 +19,18 @@ export const IMPORTANCE_OF_SEVERITY: Record<Severity, Importance> = { CRITICAL: 
 /** How long an emergency alert stays in `GET /alerts` by default (inventory §7: response time). */
 export const RELEVANCE_SECONDS: Record<Severity, number> = { CRITICAL: 60, HIGH: 300, MEDIUM: 900 };
 
-export interface RaiseAlertInput {
+export type RaiseAlertInput = RaiseAlertBase & (AlertMessage | { messageKey?: undefined; messageParams?: undefined });
+
+interface RaiseAlertBase {
   orgId: string;
   patientId: string;
   conversationId?: string | null;
   category: Category;
   severity: Severity;
-  /** Plaintext (may quote the patient): encrypted at rest. */
+  /**
+   * Plaintext (may quote the patient): encrypted at rest. With `messageKey`/`messageParams` (encrypted
+   * too) readers see the message in their language and this English text is the fallback.
+   */
   message: string;
   /** Default RELEVANCE_SECONDS[severity]. */
   relevanceSeconds?: number;
@@ -60,6 +68,7 @@ export class AlertService {
     private readonly cipher: FieldCipher,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly caregivers: CaregiverService,
   ) {}
 
   /**
@@ -85,6 +94,7 @@ export class AlertService {
           patch.severity = input.severity;
           patch.importance = IMPORTANCE_OF_SEVERITY[input.severity];
           patch.message = this.encrypt(input.message, existing.id, input.orgId);
+          Object.assign(patch, this.keyed(input, existing.id, input.orgId));
         }
         await this.repo.update(input.orgId, existing.id, patch, tx);
         await this.record('alert.merge', existing.id, input.orgId, input.patientId, tx, null);
@@ -96,6 +106,7 @@ export class AlertService {
           id,
           orgId: input.orgId,
           message: this.encrypt(input.message, id, input.orgId),
+          ...this.keyed(input, id, input.orgId),
           importance: IMPORTANCE_OF_SEVERITY[input.severity],
           alertType: input.conversationId ? 'conversation' : 'patient',
           category: input.category,
@@ -169,7 +180,7 @@ export class AlertService {
       await this.record('alert.create', id, orgId, input.relatedPatient, tx);
       return created;
     });
-    return (await this.present([row]))[0];
+    return (await this.present([row], await this.localeOf(actor)))[0];
   }
 
   async list(actor: AuthActor, showRead: boolean): Promise<AlertResponse[]> {
@@ -193,14 +204,14 @@ export class AlertService {
         },
         tx,
       );
-      return this.present(shown, readers);
+      return this.present(shown, await this.localeOf(actor, tx), readers);
     });
   }
 
   async read(actor: AuthActor, id: string): Promise<AlertResponse> {
     const row = await this.load(actor, id);
     await this.record('alert.read', row.id, row.orgId, row.relatedPatientId ?? undefined);
-    return (await this.present([row]))[0];
+    return (await this.present([row], await this.localeOf(actor)))[0];
   }
 
   async update(
@@ -212,14 +223,19 @@ export class AlertService {
     const row = await this.load(actor, id);
     const updated = await this.database.transaction(async (tx) => {
       const patch: AlertPatch = {};
-      if (input.message !== undefined) patch.message = this.encrypt(input.message, row.id, row.orgId);
+      if (input.message !== undefined) {
+        // A caregiver's own wording replaces the system's keyed message.
+        patch.message = this.encrypt(input.message, row.id, row.orgId);
+        patch.messageKey = null;
+        patch.messageParams = null;
+      }
       if (input.importance !== undefined) patch.importance = input.importance;
       if (input.relevanceUntil !== undefined) patch.relevanceUntil = new Date(input.relevanceUntil);
       const next = await this.repo.update(row.orgId, row.id, patch, tx);
       await this.record('alert.update', row.id, row.orgId, row.relatedPatientId ?? undefined, tx);
       return next ?? row;
     });
-    return (await this.present([updated]))[0];
+    return (await this.present([updated], await this.localeOf(actor)))[0];
   }
 
   async remove(actor: AuthActor, id: string): Promise<void> {
@@ -236,7 +252,7 @@ export class AlertService {
       await this.repo.markRead(row.id, actor.id, tx);
       await this.record('alert.read', row.id, row.orgId, row.relatedPatientId ?? undefined, tx);
     });
-    return (await this.present([row]))[0];
+    return (await this.present([row], await this.localeOf(actor)))[0];
   }
 
   /** L7: unknown, expired or invisible ids are skipped. */
@@ -258,6 +274,7 @@ export class AlertService {
       );
       return this.present(
         rows,
+        await this.localeOf(actor, tx),
         await this.repo.readersOf(
           rows.map((r) => r.id),
           tx,
@@ -317,12 +334,39 @@ export class AlertService {
     return this.cipher.encrypt(message, { table: 'alerts', column: 'message', rowId: id, orgId });
   }
 
-  private async present(rows: AlertRow[], readers?: Map<string, string[]>): Promise<AlertResponse[]> {
+  /** `messageKey`/`messageParams` columns of a keyed raise (params encrypted: they may quote the patient). */
+  private keyed(input: RaiseAlertInput, id: string, orgId: string): Pick<AlertPatch, 'messageKey' | 'messageParams'> {
+    if (!input.messageKey) return { messageKey: null, messageParams: null };
+    const params = JSON.stringify(input.messageParams);
+    return {
+      messageKey: input.messageKey,
+      messageParams: this.cipher.encrypt(params, { table: 'alerts', column: 'message_params', rowId: id, orgId }),
+    };
+  }
+
+  /** The reader's language (caregiver profile); English when unknown. One lookup per request. */
+  private async localeOf(actor: AuthActor, tx?: DbOrTx): Promise<Locale> {
+    const caregiver = await this.caregivers.find(actor.id, tx);
+    return resolveLocale(caregiver?.preferredLanguage);
+  }
+
+  /** A keyed alert in the reader's language; the stored message when unkeyed or unrenderable. */
+  private messageOf(r: AlertRow, locale: Locale): string {
+    const context = { rowId: r.id, orgId: r.orgId, table: 'alerts' };
+    if (r.messageKey && r.messageParams) {
+      const params: unknown = JSON.parse(this.cipher.decrypt(r.messageParams, { ...context, column: 'message_params' }));
+      const keyed = parseAlertMessage(r.messageKey, params);
+      if (keyed) return renderAlertMessage(locale, keyed);
+    }
+    return this.cipher.decrypt(r.message, { ...context, column: 'message' });
+  }
+
+  private async present(rows: AlertRow[], locale: Locale, readers?: Map<string, string[]>): Promise<AlertResponse[]> {
     const readBy = readers ?? (await this.repo.readersOf(rows.map((r) => r.id)));
     return rows.map((r) => ({
       id: r.id,
       _id: r.id,
-      message: this.cipher.decrypt(r.message, { table: 'alerts', column: 'message', rowId: r.id, orgId: r.orgId }),
+      message: this.messageOf(r, locale),
       importance: r.importance,
       alertType: r.alertType,
       category: r.category,

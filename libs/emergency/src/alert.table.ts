@@ -15,7 +15,8 @@ export type Category = (typeof CATEGORIES)[number];
 
 /**
  * Alerts for caregivers. `message` is PHI whatever its origin (an emergency alert quotes the
- * patient): always a FieldCipher envelope. `occurrences`/`last_raised_at` record merged repeats of
+ * patient): always a FieldCipher envelope. System-raised alerts also keep `message_key` and
+ * encrypted `message_params`, rendered in the reader's language (`message` is the English fallback). `occurrences`/`last_raised_at` record merged repeats of
  * the same patient+category within the dedupe window (AlertService.raise).
  */
 export const alerts = pgTable(
@@ -25,6 +26,10 @@ export const alerts = pgTable(
     orgId: uuid('org_id').notNull(),
     /** enc */
     message: text('message').notNull(),
+    /** Translation key of a system-raised alert (alert-messages.ts); null: show `message` as written. */
+    messageKey: text('message_key'),
+    /** enc: JSON parameters of `messageKey` (may quote the patient). */
+    messageParams: text('message_params'),
     importance: text('importance').$type<Importance>().notNull().default('low'),
     alertType: text('alert_type').$type<AlertType>().notNull(),
     category: text('category'),

@@ -1,5 +1,6 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { AccountExtensions } from '@app/auth';
+import { CaregiversModule } from '@app/caregivers';
 import { ConversationsModule } from '@app/conversations';
 import { PatientExtensions, PatientsModule } from '@app/patients';
 import { AlertController } from './alert.controller';
@@ -15,7 +16,7 @@ import { EmergencyPhraseService } from './emergency-phrase.service';
  * per-org CRUD, `phraseSet` for the detector). Alerts live here, next to what raises them.
  */
 @Module({
-  imports: [PatientsModule, ConversationsModule],
+  imports: [PatientsModule, ConversationsModule, CaregiversModule],
   controllers: [AlertController, EmergencyPhraseController],
   providers: [AlertRepository, AlertService, EmergencyPhraseRepository, EmergencyPhraseService, EmergencyPhraseEvents],
   exports: [AlertService, EmergencyPhraseService, EmergencyPhraseEvents],

@@ -4,6 +4,8 @@
 //   - EmergencyPhraseService.phraseSet(orgId, language) → compiled active phrases (regex, severity, category);
 //   - AlertService.raise({orgId, patientId, conversationId?, category, severity, message, ...})
 //     → {alertId, created, escalated} (same patient+category within the window merges).
+//     System alerts add {messageKey, messageParams} (AlertMessage): shown in each reader's language;
+//     `message` = renderAlertMessage('en', …) is the stored fallback.
 //   - EmergencyPhraseService.recordUsage(orgId, phrase.id) per detector hit (feeds /statistics);
 //   - EmergencyPhraseEvents.onChange(({orgId}) => …) after phrases changed (orgId null = platform rows,
 //     i.e. every org's set) — drop cached phrase sets.
@@ -23,3 +25,10 @@ export { DEFAULT_PHRASES, type DefaultPhrase } from './default-phrases';
 export { CATEGORIES, SEVERITIES, IMPORTANCES, VISIBILITIES, type Category, type Severity, type Importance } from './alert.table';
 export { PHRASE_LANGUAGES, type PhraseLanguage } from './emergency-phrase.table';
 export { AlertResponse } from './alert.dto';
+export {
+  ALERT_MESSAGE_KEYS,
+  renderAlertMessage,
+  type AlertMessage,
+  type AlertMessageKey,
+  type AlertMessageParamsOf,
+} from './alert-messages';

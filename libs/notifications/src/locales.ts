@@ -38,6 +38,18 @@ export interface Strings {
   missedSubject: string;
   missedText: string;
   missedSms: string;
+  /** System-raised alerts (AlertService): `{severity}`/`{category}` are the labels below. */
+  alertEmergencyPhrase: string;
+  alertAiConcern: string;
+  alertMissedCheckInOne: string;
+  alertMissedCheckIn: string;
+  severityCritical: string;
+  severityHigh: string;
+  severityMedium: string;
+  categoryMedical: string;
+  categorySafety: string;
+  categoryPhysical: string;
+  categoryRequest: string;
 }
 
 export const STRINGS: Record<Locale, Strings> = {
@@ -74,6 +86,17 @@ export const STRINGS: Record<Locale, Strings> = {
     missedSubject: 'Missed check-in',
     missedText: "{patient} did not answer any of today's scheduled wellness call attempts. Please check on them.",
     missedSms: "Bianca: {patient} missed all of today's check-in call attempts. Please check on them: {link}",
+    alertEmergencyPhrase: '{severity} {category} emergency phrase "{phrase}" during the call. Patient said: "{quote}"',
+    alertAiConcern: '{severity} {category} concern reported during the call: {concern}',
+    alertMissedCheckInOne: 'Missed check-in: the scheduled wellness call was not answered after {attempts} attempt.',
+    alertMissedCheckIn: 'Missed check-in: the scheduled wellness call was not answered after {attempts} attempts.',
+    severityCritical: 'CRITICAL',
+    severityHigh: 'HIGH',
+    severityMedium: 'MEDIUM',
+    categoryMedical: 'Medical',
+    categorySafety: 'Safety',
+    categoryPhysical: 'Physical',
+    categoryRequest: 'Request',
   },
   es: {
     greeting: 'Hola {name}:',
@@ -108,6 +131,18 @@ export const STRINGS: Record<Locale, Strings> = {
     missedSubject: 'Llamada de control perdida',
     missedText: '{patient} no respondió a ninguno de los intentos de llamada de bienestar programados para hoy. Compruebe cómo está.',
     missedSms: 'Bianca: {patient} no respondió a ninguna llamada de control de hoy. Compruebe cómo está: {link}',
+    alertEmergencyPhrase:
+      'Prioridad {severity} · {category}: frase de emergencia «{phrase}» durante la llamada. El paciente dijo: «{quote}»',
+    alertAiConcern: 'Prioridad {severity} · {category}: preocupación comunicada durante la llamada: {concern}',
+    alertMissedCheckInOne: 'Llamada de control perdida: la llamada de bienestar programada no fue atendida tras {attempts} intento.',
+    alertMissedCheckIn: 'Llamada de control perdida: la llamada de bienestar programada no fue atendida tras {attempts} intentos.',
+    severityCritical: 'CRÍTICA',
+    severityHigh: 'ALTA',
+    severityMedium: 'MEDIA',
+    categoryMedical: 'Médica',
+    categorySafety: 'Seguridad',
+    categoryPhysical: 'Física',
+    categoryRequest: 'Solicitud',
   },
   fr: {
     greeting: 'Bonjour {name},',
@@ -143,6 +178,18 @@ export const STRINGS: Record<Locale, Strings> = {
     missedText:
       "{patient} n'a répondu à aucune des tentatives d'appel de bien-être prévues aujourd'hui. Merci de prendre de ses nouvelles.",
     missedSms: "Bianca : {patient} a manqué tous les appels de suivi d'aujourd'hui. Merci de prendre de ses nouvelles : {link}",
+    alertEmergencyPhrase:
+      "Priorité {severity} · {category} : phrase d'urgence « {phrase} » pendant l'appel. Le patient a dit : « {quote} »",
+    alertAiConcern: "Priorité {severity} · {category} : préoccupation signalée pendant l'appel : {concern}",
+    alertMissedCheckInOne: "Appel de suivi manqué : l'appel de bien-être prévu est resté sans réponse après {attempts} tentative.",
+    alertMissedCheckIn: "Appel de suivi manqué : l'appel de bien-être prévu est resté sans réponse après {attempts} tentatives.",
+    severityCritical: 'CRITIQUE',
+    severityHigh: 'HAUTE',
+    severityMedium: 'MOYENNE',
+    categoryMedical: 'Médical',
+    categorySafety: 'Sécurité',
+    categoryPhysical: 'Physique',
+    categoryRequest: 'Demande',
   },
   de: {
     greeting: 'Hallo {name},',
@@ -177,6 +224,17 @@ export const STRINGS: Record<Locale, Strings> = {
     missedSubject: 'Verpasster Kontrollanruf',
     missedText: '{patient} hat keinen der heute geplanten Anrufversuche angenommen. Bitte sehen Sie nach der Person.',
     missedSms: 'Bianca: {patient} hat alle heutigen Kontrollanrufe verpasst. Bitte nachsehen: {link}',
+    alertEmergencyPhrase: 'Priorität {severity} · {category}: Notfallbegriff „{phrase}“ während des Anrufs. Die Person sagte: „{quote}“',
+    alertAiConcern: 'Priorität {severity} · {category}: Während des Anrufs gemeldetes Anliegen: {concern}',
+    alertMissedCheckInOne: 'Verpasster Kontrollanruf: Der geplante Wohlfühlanruf wurde nach {attempts} Versuch nicht angenommen.',
+    alertMissedCheckIn: 'Verpasster Kontrollanruf: Der geplante Wohlfühlanruf wurde nach {attempts} Versuchen nicht angenommen.',
+    severityCritical: 'KRITISCH',
+    severityHigh: 'HOCH',
+    severityMedium: 'MITTEL',
+    categoryMedical: 'Medizinisch',
+    categorySafety: 'Sicherheit',
+    categoryPhysical: 'Körperlich',
+    categoryRequest: 'Anfrage',
   },
   zh: {
     greeting: '{name}，您好：',
@@ -210,6 +268,17 @@ export const STRINGS: Record<Locale, Strings> = {
     missedSubject: '错过的关怀通话',
     missedText: '{patient} 未接听今天安排的任何一次关怀通话。请确认其情况。',
     missedSms: 'Bianca：{patient} 未接听今天所有的关怀通话。请确认其情况：{link}',
+    alertEmergencyPhrase: '优先级 {severity} · {category}：通话中出现紧急用语“{phrase}”。患者原话：“{quote}”',
+    alertAiConcern: '优先级 {severity} · {category}：通话中报告的问题：{concern}',
+    alertMissedCheckInOne: '错过关怀通话：计划的关怀通话尝试 {attempts} 次后仍无人接听。',
+    alertMissedCheckIn: '错过关怀通话：计划的关怀通话尝试 {attempts} 次后仍无人接听。',
+    severityCritical: '危急',
+    severityHigh: '高',
+    severityMedium: '中',
+    categoryMedical: '医疗',
+    categorySafety: '安全',
+    categoryPhysical: '身体',
+    categoryRequest: '求助',
   },
   ja: {
     greeting: '{name} 様',
@@ -244,6 +313,17 @@ export const STRINGS: Record<Locale, Strings> = {
     missedSubject: '見守り通話の不在',
     missedText: '{patient} さんは本日予定された見守り通話にすべて応答しませんでした。様子を確認してください。',
     missedSms: 'Bianca：{patient} さんは本日の見守り通話にすべて応答しませんでした。様子を確認してください：{link}',
+    alertEmergencyPhrase: '優先度 {severity} · {category}：通話中に緊急フレーズ「{phrase}」が検出されました。ご本人の発言：「{quote}」',
+    alertAiConcern: '優先度 {severity} · {category}：通話中に報告された懸念：{concern}',
+    alertMissedCheckInOne: '見守り通話の不在：予定された見守り通話に {attempts} 回かけましたが、応答がありませんでした。',
+    alertMissedCheckIn: '見守り通話の不在：予定された見守り通話に {attempts} 回かけましたが、応答がありませんでした。',
+    severityCritical: '緊急',
+    severityHigh: '高',
+    severityMedium: '中',
+    categoryMedical: '医療',
+    categorySafety: '安全',
+    categoryPhysical: '身体',
+    categoryRequest: '依頼',
   },
   pt: {
     greeting: 'Olá {name},',
@@ -278,6 +358,18 @@ export const STRINGS: Record<Locale, Strings> = {
     missedSubject: 'Chamada de acompanhamento perdida',
     missedText: '{patient} não atendeu nenhuma das tentativas de chamada de bem-estar agendadas para hoje. Verifique como a pessoa está.',
     missedSms: 'Bianca: {patient} não atendeu nenhuma chamada de acompanhamento hoje. Verifique como está: {link}',
+    alertEmergencyPhrase:
+      'Prioridade {severity} · {category}: frase de emergência "{phrase}" durante a chamada. O paciente disse: "{quote}"',
+    alertAiConcern: 'Prioridade {severity} · {category}: preocupação comunicada durante a chamada: {concern}',
+    alertMissedCheckInOne: 'Chamada de acompanhamento perdida: a chamada de bem-estar agendada não foi atendida após {attempts} tentativa.',
+    alertMissedCheckIn: 'Chamada de acompanhamento perdida: a chamada de bem-estar agendada não foi atendida após {attempts} tentativas.',
+    severityCritical: 'CRÍTICA',
+    severityHigh: 'ALTA',
+    severityMedium: 'MÉDIA',
+    categoryMedical: 'Médica',
+    categorySafety: 'Segurança',
+    categoryPhysical: 'Física',
+    categoryRequest: 'Pedido',
   },
   it: {
     greeting: 'Ciao {name},',
@@ -312,6 +404,20 @@ export const STRINGS: Record<Locale, Strings> = {
     missedSubject: 'Chiamata di controllo persa',
     missedText: '{patient} non ha risposto a nessuno dei tentativi di chiamata di benessere programmati oggi. Verifica come sta.',
     missedSms: 'Bianca: {patient} non ha risposto a nessuna chiamata di controllo oggi. Verifica come sta: {link}',
+    alertEmergencyPhrase:
+      'Priorità {severity} · {category}: frase di emergenza «{phrase}» durante la chiamata. Il paziente ha detto: «{quote}»',
+    alertAiConcern: 'Priorità {severity} · {category}: problema segnalato durante la chiamata: {concern}',
+    alertMissedCheckInOne:
+      'Chiamata di controllo persa: la chiamata di benessere programmata non ha ricevuto risposta dopo {attempts} tentativo.',
+    alertMissedCheckIn:
+      'Chiamata di controllo persa: la chiamata di benessere programmata non ha ricevuto risposta dopo {attempts} tentativi.',
+    severityCritical: 'CRITICA',
+    severityHigh: 'ALTA',
+    severityMedium: 'MEDIA',
+    categoryMedical: 'Medica',
+    categorySafety: 'Sicurezza',
+    categoryPhysical: 'Fisica',
+    categoryRequest: 'Richiesta',
   },
   ru: {
     greeting: 'Здравствуйте, {name}!',
@@ -346,6 +452,18 @@ export const STRINGS: Record<Locale, Strings> = {
     missedSubject: 'Пропущенный контрольный звонок',
     missedText: '{patient} не ответил(а) ни на одну из запланированных на сегодня попыток звонка. Пожалуйста, проверьте, как дела.',
     missedSms: 'Bianca: {patient} пропустил(а) все сегодняшние контрольные звонки. Пожалуйста, проверьте: {link}',
+    alertEmergencyPhrase:
+      'Приоритет {severity} · {category}: во время звонка прозвучала экстренная фраза «{phrase}». Слова пациента: «{quote}»',
+    alertAiConcern: 'Приоритет {severity} · {category}: во время звонка сообщено о проблеме: {concern}',
+    alertMissedCheckInOne: 'Пропущенный контрольный звонок: на запланированный звонок о самочувствии не ответили (попыток: {attempts}).',
+    alertMissedCheckIn: 'Пропущенный контрольный звонок: на запланированный звонок о самочувствии не ответили (попыток: {attempts}).',
+    severityCritical: 'КРИТИЧЕСКИЙ',
+    severityHigh: 'ВЫСОКИЙ',
+    severityMedium: 'СРЕДНИЙ',
+    categoryMedical: 'Медицина',
+    categorySafety: 'Безопасность',
+    categoryPhysical: 'Физическое состояние',
+    categoryRequest: 'Просьба',
   },
   ko: {
     greeting: '{name}님, 안녕하세요.',
@@ -380,6 +498,17 @@ export const STRINGS: Record<Locale, Strings> = {
     missedSubject: '놓친 안부 통화',
     missedText: '{patient} 님이 오늘 예정된 안부 통화에 모두 응답하지 않았습니다. 상태를 확인해 주세요.',
     missedSms: 'Bianca: {patient} 님이 오늘 안부 통화를 모두 받지 않았습니다. 상태를 확인해 주세요: {link}',
+    alertEmergencyPhrase: '우선순위 {severity} · {category}: 통화 중 긴급 문구 "{phrase}"이(가) 감지되었습니다. 환자 발언: "{quote}"',
+    alertAiConcern: '우선순위 {severity} · {category}: 통화 중 보고된 우려 사항: {concern}',
+    alertMissedCheckInOne: '놓친 안부 통화: 예정된 안부 통화를 {attempts}회 시도했으나 응답이 없었습니다.',
+    alertMissedCheckIn: '놓친 안부 통화: 예정된 안부 통화를 {attempts}회 시도했으나 응답이 없었습니다.',
+    severityCritical: '긴급',
+    severityHigh: '높음',
+    severityMedium: '보통',
+    categoryMedical: '의료',
+    categorySafety: '안전',
+    categoryPhysical: '신체',
+    categoryRequest: '요청',
   },
   ar: {
     greeting: 'مرحبًا {name}،',
@@ -414,6 +543,17 @@ export const STRINGS: Record<Locale, Strings> = {
     missedSubject: 'مكالمة اطمئنان فائتة',
     missedText: 'لم يرد {patient} على أي من محاولات مكالمة الاطمئنان المجدولة اليوم. يرجى الاطمئنان عليه.',
     missedSms: 'Bianca: لم يرد {patient} على جميع مكالمات الاطمئنان اليوم. يرجى الاطمئنان عليه: {link}',
+    alertEmergencyPhrase: 'الأولوية {severity} · {category}: عبارة طوارئ «{phrase}» أثناء المكالمة. قال المريض: «{quote}»',
+    alertAiConcern: 'الأولوية {severity} · {category}: مشكلة أُبلغ عنها أثناء المكالمة: {concern}',
+    alertMissedCheckInOne: 'مكالمة اطمئنان فائتة: لم يتم الرد على مكالمة الاطمئنان المجدولة (عدد المحاولات: {attempts}).',
+    alertMissedCheckIn: 'مكالمة اطمئنان فائتة: لم يتم الرد على مكالمة الاطمئنان المجدولة (عدد المحاولات: {attempts}).',
+    severityCritical: 'حرجة',
+    severityHigh: 'عالية',
+    severityMedium: 'متوسطة',
+    categoryMedical: 'طبية',
+    categorySafety: 'السلامة',
+    categoryPhysical: 'جسدية',
+    categoryRequest: 'طلب',
   },
 };
 
