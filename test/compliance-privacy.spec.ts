@@ -493,6 +493,23 @@ describe('compliance: privacy (consent, export, erasure), retention, fail-closed
       const patient = await createPatient(first, adminRow, { name: 'Rotation Example' });
       const patientId = patient.id;
       await createConversation(first, patient, [{ role: 'patient', content: 'rotate me' }]);
+      // Analysis rows (sentiment, medical, fraud/abuse) written under k1.
+      const analysed = await createConversation(first, patient, [
+        { role: 'assistant', content: 'How was your week?' },
+        { role: 'patient', content: 'I feel lonely, and a man on the phone asked for my bank password.' },
+      ]);
+      const callStart = new Date(Date.now() - 3_600_000);
+      await first.get(ConversationService).updateCall(patient.orgId, analysed.id, {
+        status: 'completed',
+        callStatus: 'ended',
+        callOutcome: 'answered',
+        startTime: callStart,
+        endTime: new Date(callStart.getTime() + 120_000),
+        duration: 120,
+      });
+      expect(await first.get(AnalysisService).analyzeConversation(patient.orgId, analysed.id)).toMatchObject({ status: 'analyzed' });
+      expect(await first.get(AnalysisService).analyzePatient(patient.orgId, patientId, 'rotation')).toEqual({ medical: true, fraud: true });
+      const analysisBefore = await first.get(AnalysisService).exportOfPatient(patient.orgId, patientId, first.database.db);
       const second = await createTestApp({
         database,
         env: { ENCRYPTION_KEY: k2, ENCRYPTION_KEY_ID: 'k2', ENCRYPTION_KEYS_PREVIOUS: `k1:${k1}` },
@@ -515,6 +532,28 @@ describe('compliance: privacy (consent, export, erasure), retention, fail-closed
         expect(cipher.isCurrent(row.name)).toBe(true);
         const [message] = await queryRows<{ content: string }>(second.database.db, sql`select content from messages limit 1`);
         expect(cipher.isCurrent(message.content)).toBe(true);
+        // The analysis tables were rotated too, and read back under k2 (AAD unchanged).
+        for (const table of ['conversation_sentiments', 'medical_analyses', 'fraud_abuse_analyses']) {
+          expect(out.join('\n')).toMatch(new RegExp(`${table}: scanned 1, rewritten [1-9]`));
+        }
+        const [sentimentRow] = await queryRows<{ analysis: string }>(
+          second.database.db,
+          sql`select analysis from conversation_sentiments where conversation_id = ${analysed.id}::uuid`,
+        );
+        const [medicalRow] = await queryRows<{ metrics: string; warnings: string; recommendations: string }>(
+          second.database.db,
+          sql`select metrics, warnings, recommendations from medical_analyses where patient_id = ${patientId}::uuid`,
+        );
+        const [fraudRow] = await queryRows<{ details: string; warnings: string; recommendations: string }>(
+          second.database.db,
+          sql`select details, warnings, recommendations from fraud_abuse_analyses where patient_id = ${patientId}::uuid`,
+        );
+        for (const value of [sentimentRow.analysis, ...Object.values(medicalRow), ...Object.values(fraudRow)]) {
+          expect(cipher.isCurrent(value)).toBe(true);
+        }
+        const analysisAfter = await second.get(AnalysisService).exportOfPatient(patient.orgId, patientId, second.database.db);
+        expect(analysisAfter).toEqual(analysisBefore);
+        expect(analysisAfter.fraudAbuse).toHaveLength(1);
         // Still readable, and the blind-index lookup (name=) still finds the patient.
         const auth = `Bearer ${await loginAs(second, adminRow)}`;
         const list = await second.http().get('/v1/patients?name=rotation%20example').set('Authorization', auth).expect(200);
@@ -523,6 +562,13 @@ describe('compliance: privacy (consent, export, erasure), retention, fail-closed
         const again: string[] = [];
         expect(await runReencrypt(second.app, [], { out: (l) => again.push(l), err: () => undefined })).toBe(0);
         expect(again.filter((l) => /rewritten [1-9]/.test(l) && l.includes('scanned '))).toEqual([]);
+        expect(again).toEqual(
+          expect.arrayContaining([
+            'conversation_sentiments: scanned 1, rewritten 0',
+            'medical_analyses: scanned 1, rewritten 0',
+            'fraud_abuse_analyses: scanned 1, rewritten 0',
+          ]),
+        );
       } finally {
         await second.close();
         await first.close();

@@ -6,6 +6,7 @@ import { AppConfig, QueueModule } from '@app/platform';
 import { AnalysisCodec } from './analysis.codec';
 import { FraudAbuseController, MedicalAnalysisController, ReportController, SentimentController } from './analysis.controller';
 import { AnalysisJobs, analyzeConversationJob, analyzePatientJob } from './analysis-jobs.service';
+import { AnalysisScheduler, analyzeMonthlyJob } from './analysis-schedule.service';
 import { AnalysisRepository } from './analysis.repository';
 import { AnalysisService } from './analysis.service';
 import { FraudAbuseService } from './fraud-abuse.service';
@@ -25,7 +26,12 @@ export function textAnalyzerFor(config: AppConfig, local: LocalTextAnalyzer): Te
 
 /** Call sentiment and summaries, medical and fraud/abuse pattern analyses, wellness reports, and their jobs. */
 @Module({
-  imports: [PatientsModule, ConversationsModule, EmergencyModule, QueueModule.forFeature([analyzeConversationJob, analyzePatientJob])],
+  imports: [
+    PatientsModule,
+    ConversationsModule,
+    EmergencyModule,
+    QueueModule.forFeature([analyzeConversationJob, analyzePatientJob, analyzeMonthlyJob]),
+  ],
   controllers: [SentimentController, MedicalAnalysisController, FraudAbuseController, ReportController],
   providers: [
     AnalysisRepository,
@@ -38,6 +44,7 @@ export function textAnalyzerFor(config: AppConfig, local: LocalTextAnalyzer): Te
     FraudAbuseService,
     ReportService,
     AnalysisJobs,
+    AnalysisScheduler,
   ],
   exports: [AnalysisService],
 })

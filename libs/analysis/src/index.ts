@@ -9,6 +9,15 @@ export * from './analysis.module';
 export { AnalysisService, type ConversationAnalysisOutcome, type PatientAnalysesExport } from './analysis.service';
 export { ANALYSIS_CONVERSATION_JOB, ANALYSIS_PATIENT_JOB, analyzeConversationJob, analyzePatientJob } from './analysis-jobs.service';
 export {
+  ANALYSIS_MONTHLY_CRON,
+  ANALYSIS_MONTHLY_JOB,
+  ANALYSIS_MONTHLY_SCHEDULER_ID,
+  AnalysisScheduler,
+  analyzeMonthlyJob,
+  monthlyRunKey,
+  type MonthlyScheduleResult,
+} from './analysis-schedule.service';
+export {
   TEXT_ANALYZER,
   SENTIMENTS,
   type TextAnalyzer,

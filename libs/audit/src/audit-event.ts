@@ -76,6 +76,8 @@ export const AUDIT_ACTIONS = {
   'analysis.medical.create': 'A medical pattern analysis of a patient’s calls was computed and stored',
   'analysis.medical.read': 'Stored medical pattern analyses of a patient were read',
   'analysis.medical.schedule': 'An orgAdmin scheduled analysis jobs for every patient of the org',
+  'analysis.monthly.schedule':
+    'The monthly job scheduled medical and fraud/abuse analyses of every live patient (resource id: the run key)',
   'analysis.fraud.create': 'A fraud/abuse analysis of a patient’s calls was computed and stored',
   'analysis.fraud.read': 'Stored fraud/abuse analyses of a patient were read',
   'analysis.report.read': 'A patient wellness report was viewed (JSON)',

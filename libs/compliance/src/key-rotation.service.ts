@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { INestApplicationContext } from '@nestjs/common';
 import { sql } from 'drizzle-orm';
 import { AuditService } from '@app/audit';
@@ -50,6 +50,28 @@ export class EncryptedColumnRegistry {
   }
 }
 
+/**
+ * The analysis domain's FieldCipher columns (libs/analysis AnalysisCodec; AAD = table/column/row
+ * id/org id, context names = column names). A sentiment envelope is bound to its conversation id
+ * (`conversation_id`, the row's unique key: a re-analysis overwrites the row in place), the medical
+ * and fraud/abuse envelopes to their row id.
+ */
+export const ANALYSIS_ENCRYPTED_COLUMNS: EncryptedColumnSet[] = [
+  { table: 'conversation_sentiments', idColumn: 'conversation_id', orgColumn: 'org_id', columns: [{ name: 'analysis' }] },
+  {
+    table: 'medical_analyses',
+    idColumn: 'id',
+    orgColumn: 'org_id',
+    columns: [{ name: 'metrics' }, { name: 'warnings' }, { name: 'recommendations' }],
+  },
+  {
+    table: 'fraud_abuse_analyses',
+    idColumn: 'id',
+    orgColumn: 'org_id',
+    columns: [{ name: 'details' }, { name: 'warnings' }, { name: 'recommendations' }],
+  },
+];
+
 export interface ReencryptResult {
   tables: Array<{ table: string; scanned: number; rewritten: number; done: boolean }>;
 }
@@ -74,7 +96,7 @@ type Row = Record<string, string | null>;
  * concurrent write is never overwritten). Old keys may be retired once a full pass rewrote 0 rows.
  */
 @Injectable()
-export class KeyRotationService {
+export class KeyRotationService implements OnModuleInit {
   private readonly logger = new Logger('KeyRotation');
 
   constructor(
@@ -83,6 +105,11 @@ export class KeyRotationService {
     private readonly registry: EncryptedColumnRegistry,
     private readonly audit: AuditService,
   ) {}
+
+  onModuleInit(): void {
+    // Analysis sits below compliance in the module graph (it cannot import the registry).
+    for (const set of ANALYSIS_ENCRYPTED_COLUMNS) this.registry.register(set);
+  }
 
   @JobHandler('compliance.keys-reencrypt')
   async handle(payload: { batchSize?: number }): Promise<void> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseService, type DbOrTx } from '@app/platform';
-import { and, asc, count, desc, eq, inArray, isNull, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, isNull, ne, sql, type SQL } from 'drizzle-orm';
 import { patientCaregivers, patients, type NewPatientRow, type PatientRow } from './patient.table';
 
 export type PatientInsert = Omit<NewPatientRow, 'createdAt' | 'updatedAt' | 'deletedAt'>;
@@ -165,6 +165,19 @@ export class PatientRepository {
       .where(and(eq(patients.orgId, orgId), live))
       .orderBy(asc(patients.createdAt));
     return rows.map((r) => r.id);
+  }
+
+  /**
+   * Trusted cross-org listing for system jobs (no actor): ids of live patients of every org, a
+   * page at a time in primary-key order (keyset: pass the last id of the previous page).
+   */
+  async liveIdsAfter(afterId: string | null, limit: number, tx: DbOrTx = this.database.db): Promise<Array<{ id: string; orgId: string }>> {
+    return tx
+      .select({ id: patients.id, orgId: patients.orgId })
+      .from(patients)
+      .where(afterId === null ? live : and(live, gt(patients.id, afterId)))
+      .orderBy(asc(patients.id))
+      .limit(limit);
   }
 
   async touchLastContact(orgId: string, id: string, at: Date, tx: DbOrTx = this.database.db): Promise<void> {

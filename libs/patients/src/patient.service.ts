@@ -128,6 +128,11 @@ export class PatientService {
     return this.repo.idsInOrg(orgId, tx);
   }
 
+  /** Trusted cross-org listing for system jobs only (no actor, ids only): live patients in id order, after `afterId`. */
+  liveIdsAfter(afterId: string | null, limit: number, tx?: DbOrTx): Promise<Array<{ id: string; orgId: string }>> {
+    return this.repo.liveIdsAfter(afterId, limit, tx);
+  }
+
   patientIdsOfCaregivers(orgId: string | null, caregiverIds: string[], tx?: DbOrTx): Promise<Map<string, string[]>> {
     return this.repo.patientIdsOfCaregivers(orgId, caregiverIds, tx);
   }
