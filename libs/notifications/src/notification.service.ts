@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig, ServiceUnavailableError } from '@app/platform';
-import { resolveLocale, translate } from './locales';
+import { resolveLocale, translate, type Locale, type Strings } from './locales';
 import { MailTransport, SmsTransport } from './mail.types';
 import { careAlertMessage, inviteMessage, resetPasswordMessage, tokenLink, verifyEmailMessage } from './templates';
 
@@ -21,6 +21,12 @@ export interface CareAlert {
   patient: string;
   severity: string;
   alertId: string;
+}
+
+/** A severity code (CRITICAL, HIGH, MEDIUM) as the caregiver reads it; other values pass through. */
+function severityLabel(locale: Locale, severity: string): string {
+  const key = { CRITICAL: 'severityCritical', HIGH: 'severityHigh', MEDIUM: 'severityMedium' }[severity] as keyof Strings | undefined;
+  return key ? translate(locale, key) : severity;
 }
 
 export interface CareAlertDelivery {
@@ -96,9 +102,10 @@ export class NotificationService {
     await Promise.all(
       recipients.map(async (to) => {
         const locale = resolveLocale(to.preferredLanguage);
+        const severity = severityLabel(locale, alert.severity);
         try {
           await this.mail.send(
-            careAlertMessage({ to: to.email, name: to.name ?? undefined, locale, link, ...alert }),
+            careAlertMessage({ to: to.email, name: to.name ?? undefined, locale, link, ...alert, severity }),
             this.config.emailFrom,
           );
           result.emails++;
@@ -111,7 +118,7 @@ export class NotificationService {
           const key = alert.kind === 'emergency' ? 'alertSms' : 'missedSms';
           await this.sms.send({
             to: to.phone,
-            body: translate(locale, key, { patient: alert.patient, severity: alert.severity, link }),
+            body: translate(locale, key, { patient: alert.patient, severity, link }),
             template: `sms-care-alert-${alert.kind}`,
           });
           result.sms++;
