@@ -1,4 +1,5 @@
 import { isNegated } from './negation';
+import { compileGate, gateSource } from './prefilter';
 
 export type RiskSeverity = 'CRITICAL' | 'HIGH' | 'MEDIUM';
 
@@ -54,11 +55,36 @@ export interface RiskDetectorOptions {
   dedupeWindowMs?: number;
   /** Language used when a scanner's languages have no phrases. Default en. */
   fallbackLanguage?: string;
+  /**
+   * Test each delta against one combined, relaxed regex of the call's phrases first and run the
+   * exact phrase regexes only when it fires (see prefilter.ts; it never changes what is found).
+   * Default true; false is the plain scan (the reference the prefilter is tested against).
+   */
+  prefilter?: boolean;
 }
 
 interface CompiledPhrase {
   source: RiskPhrase;
   regex: RegExp;
+  /** Relaxed source for the combined gate; undefined: the phrase always runs on its own. */
+  gate?: string;
+}
+
+interface ScanPhrase {
+  source: RiskPhrase;
+  regex: RegExp;
+  /** Skipped when the scanner's gate does not fire. */
+  gated: boolean;
+}
+
+interface ScanSet {
+  language: string;
+  phrases: ScanPhrase[];
+}
+
+interface ScanEntry {
+  phrase: ScanPhrase;
+  language: string;
 }
 
 /** A phrase whose pattern did not compile (kept out of the sets; report it to the operator). */
@@ -67,7 +93,14 @@ export interface RejectedPhrase {
   reason: string;
 }
 
+/**
+ * Anything `normalise` could change: code points from U+0300 up (below it every string is already
+ * NFC: no combining marks, nothing that composes), the ʼ apostrophe (U+02BC) and the no-break space.
+ */
+const MAY_NEED_NORMALISING = /[\u00a0\u02bc-\uffff]/;
+
 function normalise(text: string): string {
+  if (!MAY_NEED_NORMALISING.test(text)) return text; // most English deltas: nothing to do
   // Same length in, same length out (indices stay valid): typographic quotes and spaces only.
   return text
     .normalize('NFC')
@@ -87,16 +120,20 @@ export class RiskDetector {
   readonly maxMatchChars: number;
   readonly dedupeWindowMs: number;
   readonly fallbackLanguage: string;
+  readonly prefilter: boolean;
 
   constructor(phrases: readonly RiskPhrase[], options: RiskDetectorOptions = {}) {
     this.overlapChars = options.overlapChars ?? 96;
     this.maxMatchChars = Math.min(options.maxMatchChars ?? 48, this.overlapChars);
     this.dedupeWindowMs = options.dedupeWindowMs ?? 5 * 60_000;
     this.fallbackLanguage = options.fallbackLanguage ?? 'en';
+    this.prefilter = options.prefilter ?? true;
     for (const phrase of phrases) {
       let regex: RegExp;
+      let gate: string | undefined;
       try {
         regex = new RegExp(phrase.pattern, 'giu');
+        gate = this.prefilter ? gateSource(phrase.pattern) : undefined;
       } catch {
         try {
           regex = new RegExp(phrase.pattern, 'gi'); // patterns written for non-unicode mode
@@ -111,7 +148,7 @@ export class RiskDetector {
       }
       const language = phrase.language.toLowerCase();
       const list = this.byLanguage.get(language) ?? [];
-      list.push({ source: phrase, regex });
+      list.push({ source: phrase, regex, ...(gate !== undefined ? { gate } : {}) });
       this.byLanguage.set(language, list);
     }
   }
@@ -130,7 +167,7 @@ export class RiskDetector {
    * any others to watch (e.g. ['es', 'en']); languages without phrases fall back to English.
    */
   scanner(options: { languages: readonly string[]; now?: () => number }): RiskScanner {
-    const sets: { language: string; phrases: CompiledPhrase[] }[] = [];
+    const chosen: { language: string; phrases: CompiledPhrase[] }[] = [];
     const seen = new Set<string>();
     for (const raw of options.languages) {
       const language = raw.toLowerCase();
@@ -142,13 +179,20 @@ export class RiskDetector {
       if (seen.has(resolved)) continue;
       seen.add(resolved);
       const phrases = this.byLanguage.get(resolved);
-      if (phrases)
-        sets.push({
-          language: resolved,
-          phrases: phrases.map((p) => ({ source: p.source, regex: new RegExp(p.regex.source, p.regex.flags) })),
-        });
+      if (phrases) chosen.push({ language: resolved, phrases });
     }
-    return new RiskScanner(sets, this.overlapChars, this.maxMatchChars, this.dedupeWindowMs, options.now ?? Date.now);
+    // One gate per scanner over every watched language (one regex run per delta when nothing is
+    // said); if it cannot be built, every phrase runs on its own as without the prefilter.
+    const gate = compileGate(chosen.flatMap((set) => set.phrases.flatMap((p) => (p.gate !== undefined ? [p.gate] : []))));
+    const sets: ScanSet[] = chosen.map((set) => ({
+      language: set.language,
+      phrases: set.phrases.map((p) => ({
+        source: p.source,
+        regex: new RegExp(p.regex.source, p.regex.flags),
+        gated: gate !== undefined && p.gate !== undefined,
+      })),
+    }));
+    return new RiskScanner(sets, gate, this.overlapChars, this.maxMatchChars, this.dedupeWindowMs, options.now ?? Date.now);
   }
 }
 
@@ -158,6 +202,10 @@ export class RiskDetector {
  * is no minimum length: "help" is scanned like anything else.
  */
 export class RiskScanner {
+  /** Every phrase in scan order (languages in the scanner's order), run when the gate fires. */
+  private readonly all: ScanEntry[];
+  /** The phrases outside the gate, in the same order, run on every delta. */
+  private readonly ungated: ScanEntry[];
   private tail = '';
   private itemId: string | undefined;
   private readonly itemsWithDeltas = new Set<string>();
@@ -166,12 +214,16 @@ export class RiskScanner {
 
   /** @internal use RiskDetector.scanner */
   constructor(
-    private readonly sets: readonly { language: string; phrases: CompiledPhrase[] }[],
+    sets: readonly ScanSet[],
+    private readonly gate: RegExp | undefined,
     private readonly overlap: number,
     private readonly maxMatch: number,
     private readonly windowMs: number,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.all = sets.flatMap((set) => set.phrases.map((phrase) => ({ phrase, language: set.language })));
+    this.ungated = this.all.filter((e) => !e.phrase.gated);
+  }
 
   /** A transcript delta of utterance `itemId` (a new item starts a fresh context). */
   push(delta: string, itemId?: string): RiskHit[] {
@@ -200,19 +252,22 @@ export class RiskScanner {
     const window = this.tail + text;
     const fresh = this.tail.length; // a match must end inside the new text to be new
     const from = Math.max(0, fresh - this.maxMatch);
-    const found: { phrase: CompiledPhrase; language: string; matched: string }[] = [];
-    for (const set of this.sets) {
-      for (const phrase of set.phrases) {
-        const regex = phrase.regex;
-        regex.lastIndex = from;
-        for (let m = regex.exec(window); m; m = regex.exec(window)) {
-          const end = m.index + m[0].length;
-          if (end > fresh) {
-            if (isNegated(window, m.index, end, set.language)) this.negatedMatches++;
-            else found.push({ phrase, language: set.language, matched: m[0] });
-          }
-          if (m[0].length === 0) regex.lastIndex++;
+    let entries = this.all;
+    if (this.gate) {
+      this.gate.lastIndex = from;
+      if (!this.gate.test(window)) entries = this.ungated;
+    }
+    const found: { phrase: ScanPhrase; language: string; matched: string }[] = [];
+    for (const { phrase, language } of entries) {
+      const regex = phrase.regex;
+      regex.lastIndex = from;
+      for (let m = regex.exec(window); m; m = regex.exec(window)) {
+        const end = m.index + m[0].length;
+        if (end > fresh) {
+          if (isNegated(window, m.index, end, language)) this.negatedMatches++;
+          else found.push({ phrase, language, matched: m[0] });
         }
+        if (m[0].length === 0) regex.lastIndex++;
       }
     }
     this.tail = this.nextTail(window);
