@@ -106,7 +106,7 @@ const TABLE: Record<PhraseLanguage, Row[]> = {
     ['não consigo respirar', 'n[ãa]o\\s+consigo\\s+respirar', 'CRITICAL', 'Medical'],
     ['AVC', '\\bavc\\b|derrame', 'CRITICAL', 'Medical'],
     ['quero morrer', 'quero\\s+morrer|suic[ií]d', 'CRITICAL', 'Safety'],
-    ['eu caí', '(eu\\s+)?ca[ií]\\b|levei\\s+um\\s+tombo', 'HIGH', 'Physical'],
+    ['eu caí', '(eu\\s+)?ca(?:i\\b|í)|levei\\s+um\\s+tombo', 'HIGH', 'Physical'],
     ['dor no peito', 'dor\\s+no\\s+peito', 'HIGH', 'Medical'],
     ['tontura', 'tont(o|a|ura)', 'MEDIUM', 'Medical'],
     ['socorro', 'socorro|me\\s+ajud(a|e)', 'MEDIUM', 'Request'],
