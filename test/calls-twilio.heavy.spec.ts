@@ -119,6 +119,35 @@ describe('calls end to end over Twilio Media Streams', () => {
     );
   });
 
+  it('hangs up on an answering machine (Twilio AMD) before the AI leaves a message, as outcome voicemail (not billed)', async () => {
+    const admin = await createCaregiver(t, { role: 'orgAdmin' });
+    const firstName = `Ada${randomUUID().slice(0, 6)}`;
+    const patient = await createPatient(t, admin, { name: `${firstName} Machine` });
+    const token = await loginAs(t, admin);
+    const res = await t.http().post('/v1/calls/initiate').set('Authorization', `Bearer ${token}`).send({ patientId: patient.id });
+    const callId = res.body.conversationId as string;
+    const call = await until(() => created.find((c) => c.form.Twiml?.includes(callId)), 'the REST call');
+    expect(call.form).toMatchObject({ MachineDetection: 'Enable', AsyncAmd: 'true' });
+    expect(call.form.AsyncAmdStatusCallback).toContain(`/v1/twilio/status?callId=${callId}`);
+    const stream = await FakeTwilioMediaStream.connect(`${t.url?.replace('http', 'ws')}/v1/twilio/media`, {
+      callSid: call.sid,
+      customParameters: { callId },
+      headers: { 'X-Twilio-Signature': twilioSignature(twilio.authToken, mediaStreamUrl(t.config.publicUrl), {}) },
+    });
+    const amd = await signed(`/v1/twilio/status?callId=${callId}`, {
+      CallSid: call.sid,
+      AnsweredBy: 'machine_start',
+      AccountSid: twilio.accountSid,
+    });
+    expect(amd.status).toBe(204);
+    const row = await until(async () => {
+      const r = await t.get(ConversationService).find(admin.orgId as string, callId);
+      return r?.status === 'machine' ? r : undefined;
+    }, 'the voicemail end');
+    expect(row).toMatchObject({ callOutcome: 'voicemail', endReason: 'voicemail', costCents: 0 });
+    await until(() => stream.closed, 'the media stream closed');
+  });
+
   it('answers an unknown inbound caller with a polite message and a hang-up (signed webhook)', async () => {
     const res = await signed('/v1/twilio/voice', {
       CallSid: `CA${randomUUID().replace(/-/g, '')}`,

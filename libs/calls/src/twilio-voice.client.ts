@@ -107,6 +107,12 @@ export class TwilioVoiceClient {
       StatusCallback: statusUrl.toString(),
       StatusCallbackMethod: 'POST',
       Timeout: String(ringTimeoutSec),
+      // Answering-machine detection in the background: the AI greets at once, and a machine
+      // result (AnsweredBy=machine_*/fax) hangs up before it leaves anything on a voicemail box.
+      MachineDetection: 'Enable',
+      AsyncAmd: 'true',
+      AsyncAmdStatusCallback: statusUrl.toString(),
+      AsyncAmdStatusCallbackMethod: 'POST',
     });
     for (const event of ['initiated', 'ringing', 'answered', 'completed']) form.append('StatusCallbackEvent', event);
     const body = await this.post('Calls.json', form);

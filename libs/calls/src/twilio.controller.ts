@@ -4,7 +4,7 @@ import type { Request, Response } from 'express';
 import { ApiErrors, Public } from '@app/auth';
 import { ConversationService } from '@app/conversations';
 import { AppConfig, ForbiddenError, ServiceUnavailableError } from '@app/platform';
-import { TELEPHONY_PROVIDER, TwilioMediaTelephony, type TelephonyProvider, type TwilioCallStatus } from '@app/voice';
+import { CallSessionFactory, TELEPHONY_PROVIDER, TwilioMediaTelephony, type TelephonyProvider, type TwilioCallStatus } from '@app/voice';
 import { CallRunner } from './call-runner.service';
 import { CallDirectory } from './call-directory';
 import { connectStreamTwiml, sayAndHangupTwiml, verifyTwilioSignature } from './twilio-voice.client';
@@ -39,6 +39,7 @@ export class TwilioController {
     private readonly runner: CallRunner,
     private readonly directory: CallDirectory,
     private readonly conversations: ConversationService,
+    private readonly sessions: CallSessionFactory,
     @Inject(TELEPHONY_PROVIDER) private readonly telephony: TelephonyProvider,
   ) {}
 
@@ -67,6 +68,11 @@ export class TwilioController {
   ): Promise<void> {
     const params = this.verify(req, body, signature);
     const callId = typeof req.query.callId === 'string' ? req.query.callId : undefined;
+    // Asynchronous answering-machine detection result.
+    if (params.AnsweredBy && callId) {
+      if (/^machine|^fax$/.test(params.AnsweredBy)) void this.sessions.get(callId)?.answeringMachine();
+      return;
+    }
     const status = params.CallStatus as TwilioCallStatus;
     if (!STATUSES.includes(status)) return;
     const telephony = this.telephony as TwilioMediaTelephony;

@@ -273,6 +273,15 @@ export class CallSession {
     void this.connectAi('initial');
   }
 
+  /**
+   * The carrier detected an answering machine or voicemail box: hang up at once, without the AI
+   * leaving a message, and end with outcome `voicemail` (the retry policy decides what next).
+   */
+  answeringMachine(): Promise<CallSessionResult> {
+    if (!this.ending) this.voicemail = true;
+    return this.end('voicemail');
+  }
+
   /** Ends the call (any reason, any number of times): the one memoised teardown. */
   end(reason: CallEndReason): Promise<CallSessionResult> {
     this.ending ??= this.teardown(reason);
@@ -800,6 +809,7 @@ export class CallSession {
   // ---- teardown ----------------------------------------------------------------------------
 
   private outcomeFor(reason: CallEndReason): CallOutcome {
+    if (reason === 'voicemail') return 'voicemail';
     if (this.answeredAt === undefined) {
       if (this.legEnd) return this.legEnd.outcome === 'completed' ? 'failed' : this.legEnd.outcome;
       return reason === 'no_answer' ? 'no_answer' : reason === 'busy' ? 'busy' : 'failed';

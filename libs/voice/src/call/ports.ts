@@ -98,7 +98,9 @@ export type CallEndReason =
   | 'telephony_failed'
   | 'media_failed'
   | 'context_failed'
-  | 'shutdown';
+  | 'shutdown'
+  /** The carrier's answering-machine detection heard a machine (Twilio AMD). */
+  | 'voicemail';
 
 export interface CallUsage {
   /** Caller audio sent to the AI. */
