@@ -3,7 +3,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { Pool, type PoolConfig } from 'pg';
 import { migrationsFolder } from '../paths';
-import { readAppliedMigrations } from './migrations';
+import { expectedMigrations, readAppliedMigrations } from './migrations';
 import type { DatabaseConnection, Db } from './database.types';
 
 /** Any number fits: it only has to be the same in every process of this application. */
@@ -39,6 +39,11 @@ export class PostgresConnection implements DatabaseConnection {
     try {
       await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
       try {
+        // Up to date: no DDL at all, so processes connected as the least-privilege app role start
+        // (README, Security notes: only the owner role runs migrations).
+        const applied = await readAppliedMigrations(drizzle(client));
+        const expected = expectedMigrations();
+        if (applied.length === expected.length && applied.every((hash, i) => hash === expected[i])) return;
         await migrate(drizzle(client), { migrationsFolder });
       } finally {
         await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]);
