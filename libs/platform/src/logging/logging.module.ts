@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
-import { REDACT_PATHS, redactUrl, serializeError } from './redaction';
+import { REDACT_PATHS, loggableUrl, serializeError } from './redaction';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
@@ -37,10 +37,11 @@ export class LoggingModule {
                 err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
               serializers: {
                 err: serializeError,
-                req: (req: IncomingMessage & { id?: unknown; raw?: IncomingMessage }) => ({
+                req: (req: IncomingMessage & { id?: unknown; raw?: IncomingMessage & { route?: { path?: unknown } } }) => ({
                   id: req.id,
                   method: req.method,
-                  url: redactUrl(req.url),
+                  // No caller-typed values (L7): the matched route's fixed segments, ids and query keys only.
+                  url: loggableUrl(req.url, typeof req.raw?.route?.path === 'string' ? req.raw.route.path : undefined),
                 }),
                 res: (res: ServerResponse & { statusCode: number }) => ({ statusCode: res.statusCode }),
               },

@@ -55,6 +55,43 @@ export function redactUrl(url: string | undefined): string | undefined {
   return url?.replace(SECRET_QUERY_PARAMS, '$1[Redacted]');
 }
 
+const SAFE_URL_VALUE = /^(?:\d{1,12}|true|false|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+const URL_KEY = /^[A-Za-z][A-Za-z0-9_.[\]-]{0,39}$/;
+const REDACTED = '[Redacted]';
+
+/**
+ * The URL as request logs show it (security.md L7). Paths and query strings carry whatever the
+ * caller typed (a name search, a mistyped id, an unknown route), so only the matched route's fixed
+ * segments, ids (UUIDs, numbers, booleans) and query keys are kept; every other value is
+ * `[Redacted]`. Without a matched route only the API version segment survives. Percent-encoded
+ * control characters stay encoded: nothing here can break a log line.
+ */
+export function loggableUrl(url: string | undefined, routePath?: string): string | undefined {
+  if (url === undefined) return undefined;
+  const [rawPath = '', rawQuery] = url.split('#')[0].split(/\?(.*)/s, 2);
+  const template = routePath?.split('/');
+  const path = rawPath
+    .split('/')
+    .map((segment, i) => {
+      if (segment === '' || SAFE_URL_VALUE.test(segment)) return segment;
+      const fixed = template?.[i];
+      if (fixed !== undefined && fixed === segment && !fixed.startsWith(':')) return segment;
+      if (!template && i === 1 && /^v\d+$/.test(segment)) return segment;
+      return REDACTED;
+    })
+    .join('/');
+  if (rawQuery === undefined || rawQuery === '') return path;
+  const query = rawQuery
+    .split('&')
+    .map((pair) => {
+      const [key = '', value] = pair.split(/=(.*)/s, 2);
+      const safeKey = template && URL_KEY.test(key) ? key : REDACTED;
+      return value === undefined ? safeKey : `${safeKey}=${SAFE_URL_VALUE.test(value) ? value : REDACTED}`;
+    })
+    .join('&');
+  return `${path}?${query}`;
+}
+
 /** Driver errors embed query parameters and row values; keep the shape, drop the data. */
 function scrubMessage(message: string): string {
   return message
