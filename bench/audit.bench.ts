@@ -22,7 +22,8 @@ import { median, round } from './support/stats';
 /**
  * Audit append throughput (security.md L1/L4, goal ≥ 0.8×): 32 concurrent writers calling
  * AuditService.record() while the sealer runs continuously (lock chain head, assign seq, hash,
- * Merkle root, sign, export), versus the same writers doing plain INSERTs into a table of the same
+ * insert the batch's seal rows into audit_entry_seals — entries are never rewritten —, Merkle
+ * root, sign, export), versus the same writers doing plain INSERTs into a table of the same
  * shape (`LIKE audit_entries INCLUDING ALL`: same columns, defaults, identity and indexes; no
  * triggers, no sealing). Real PostgreSQL when TEST_DATABASE_URL or DATABASE_URL is set (a
  * throwaway database is created and dropped); embedded PGlite otherwise, where one connection
@@ -192,7 +193,10 @@ export const benchmark: Benchmark = {
           }
         }
       }
-      const [unsealed] = await queryRows<{ n: string }>(t.database.db, sql`select count(*) as n from audit_entries where seq is null`);
+      const [unsealed] = await queryRows<{ n: string }>(
+        t.database.db,
+        sql`select count(*) as n from audit_entries e where not exists (select 1 from audit_entry_seals s where s.entry_id = e.id)`,
+      );
       await sealer.seal({ maxBatches: 1_000_000 });
       const verifyStarted = performance.now();
       const report = await t.get(AuditVerifier).verify();

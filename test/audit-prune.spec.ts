@@ -41,6 +41,7 @@ describe('audit retention pruning (L6)', () => {
   beforeEach(async () => {
     await asSuperuser(async (tx) => {
       await tx.execute(sql`delete from audit_entries`);
+      await tx.execute(sql`delete from audit_entry_seals`);
       await tx.execute(sql`delete from audit_batches`);
       await tx.execute(sql`delete from audit_prune_anchors`);
       await tx.execute(sql`delete from compliance_org_settings`);
@@ -82,7 +83,7 @@ describe('audit retention pruning (L6)', () => {
   async function seqs(): Promise<number[]> {
     const rows = await queryRows<{ seq: string }>(
       t.database.db,
-      sql`select seq::text as seq from audit_entries where seq is not null order by seq`,
+      sql`select s.seq::text as seq from audit_entry_seals s join audit_entries e on e.id = s.entry_id order by s.seq`,
     );
     return rows.map((r) => Number(r.seq));
   }
@@ -200,11 +201,13 @@ describe('audit retention pruning (L6)', () => {
     const refused = { cause: expect.objectContaining({ message: expect.stringMatching(/append-only/) }) };
     await record(randomUUID(), 12);
     await seal();
-    await expect(t.database.db.execute(sql`delete from audit_entries where seq = 1`)).rejects.toMatchObject(refused);
+    await expect(
+      t.database.db.execute(sql`delete from audit_entries where id in (select entry_id from audit_entry_seals where seq = 1)`),
+    ).rejects.toMatchObject(refused);
     await expect(
       t.database.transaction(async (tx) => {
         await tx.execute(sql`select set_config('bianca.audit_prune_through', '10', true)`);
-        await tx.execute(sql`delete from audit_entries where seq <= 10`);
+        await tx.execute(sql`delete from audit_entries where id in (select entry_id from audit_entry_seals where seq <= 10)`);
       }),
     ).rejects.toMatchObject(refused);
     expect(await seqs()).toHaveLength(12);
@@ -212,12 +215,15 @@ describe('audit retention pruning (L6)', () => {
 
   it('a deletion without an anchor is reported at the first missing entry, before and after a legitimate prune', async () => {
     await mixedChain();
-    await asSuperuser((tx) => tx.execute(sql`delete from audit_entries where seq <= 10`));
+    await asSuperuser((tx) =>
+      tx.execute(sql`delete from audit_entries where id in (select entry_id from audit_entry_seals where seq <= 10)`),
+    );
     expect((await t.get(AuditVerifier).verify()).problem).toMatchObject({ seq: 1, reason: 'missing_entry' });
 
     // Restore a clean chain, prune legitimately, then delete past the anchor.
     await asSuperuser(async (tx) => {
       await tx.execute(sql`delete from audit_entries`);
+      await tx.execute(sql`delete from audit_entry_seals`);
       await tx.execute(sql`delete from audit_batches`);
       await tx.execute(sql`update audit_chain_head set last_seq = 0, last_batch_id = 0, chain_hash = repeat('0', 64)`);
     });
@@ -225,7 +231,9 @@ describe('audit retention pruning (L6)', () => {
     await mixedChain();
     clockAt(2558);
     expect(await t.get(RetentionService).pruneAudit()).toMatchObject({ prunedThroughSeq: 20 });
-    await asSuperuser((tx) => tx.execute(sql`delete from audit_entries where seq between 21 and 23`));
+    await asSuperuser((tx) =>
+      tx.execute(sql`delete from audit_entries where id in (select entry_id from audit_entry_seals where seq between 21 and 23)`),
+    );
     const report = await t.get(AuditVerifier).verify();
     expect(report).toMatchObject({ ok: false, prunedThroughSeq: 20, problem: { seq: 21, reason: 'missing_entry' } });
   });
@@ -246,7 +254,9 @@ describe('audit retention pruning (L6)', () => {
       return report.problem;
     };
     // Moving the anchor forward (to hide the deletion of 21..30 too) breaks its signature.
-    await asSuperuser((tx) => tx.execute(sql`delete from audit_entries where seq between 21 and 30`));
+    await asSuperuser((tx) =>
+      tx.execute(sql`delete from audit_entries where id in (select entry_id from audit_entry_seals where seq between 21 and 30)`),
+    );
     const [batch3] = await queryRows<{ chain_hash: string; checkpoint: string }>(
       t.database.db,
       sql`select chain_hash, checkpoint from audit_batches where id = 3`,

@@ -3,13 +3,13 @@ import { DatabaseService, type DbOrTx } from '@app/platform';
 import { sql } from 'drizzle-orm';
 import type { NewAuditEntryRow } from './audit.table';
 
-export type AuditEntryInsert = Omit<NewAuditEntryRow, 'id' | 'seq' | 'batchId' | 'leafHash' | 'occurredAt'>;
+export type AuditEntryInsert = Omit<NewAuditEntryRow, 'id' | 'occurredAt'>;
 
 function textArray(values: string[] | undefined): string {
   return `{${(values ?? []).join(',')}}`;
 }
 
-/** Writes of audit entries: INSERT only (the sealer and the trigger own every later change). */
+/** Writes of audit entries: INSERT only (never changed afterwards; the sealer adds seal rows). */
 @Injectable()
 export class AuditEntryRepository {
   constructor(private readonly database: DatabaseService) {}

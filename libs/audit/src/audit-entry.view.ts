@@ -1,4 +1,4 @@
-import type { AuditEntryRow } from './audit.table';
+import type { AuditEntryReadRow } from './audit-read.repository';
 
 /** An audit entry as the API shows it: ids and codes only (there is nothing else inside). */
 export interface AuditEntryView {
@@ -22,7 +22,7 @@ export interface AuditEntryView {
   severity: string;
 }
 
-export function toAuditEntryView(row: AuditEntryRow): AuditEntryView {
+export function toAuditEntryView(row: AuditEntryReadRow): AuditEntryView {
   return {
     id: String(row.id),
     seq: row.seq === null ? null : String(row.seq),

@@ -155,7 +155,7 @@ export class AuditPruner {
           index = 0;
         }
         const entry = page[index++];
-        const leaf = entry ? leafHash(entry.doc) : undefined;
+        const leaf = entry?.doc ? leafHash(entry.doc) : undefined;
         if (!entry || !leaf || entry.seq !== seq || entry.batchId !== batch.id || entry.leafHash !== leaf.toString('hex')) {
           throw new PruneRefused('chain_damaged');
         }

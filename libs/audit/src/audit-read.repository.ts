@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseService, type DbOrTx, type PageRequest, type SortTerm } from '@app/platform';
-import { and, arrayContains, asc, count, desc, eq, gt, gte, lt, type SQL } from 'drizzle-orm';
-import { auditEntries, type AuditEntryRow } from './audit.table';
+import { and, arrayContains, asc, count, desc, eq, getTableColumns, gt, gte, lt, type SQL } from 'drizzle-orm';
+import { auditEntries, auditEntrySeals, type AuditEntryRow } from './audit.table';
+
+/** An entry with its seal's seq (null: not sealed yet). */
+export type AuditEntryReadRow = AuditEntryRow & { seq: number | null };
+
+const READ_COLUMNS = { ...getTableColumns(auditEntries), seq: auditEntrySeals.seq };
 
 /** Which entries: `orgId` null means every org (platform scope; the service decides who may). */
 export interface AuditEntryFilter {
@@ -36,11 +41,12 @@ export class AuditReadRepository {
     page: PageRequest,
     sort: SortTerm<AuditSortField>[],
     tx: DbOrTx = this.database.db,
-  ): Promise<{ rows: AuditEntryRow[]; total: number }> {
-    const order = sort.map((s) => (s.direction === 'desc' ? desc : asc)(s.field === 'seq' ? auditEntries.seq : auditEntries.occurredAt));
+  ): Promise<{ rows: AuditEntryReadRow[]; total: number }> {
+    const order = sort.map((s) => (s.direction === 'desc' ? desc : asc)(s.field === 'seq' ? auditEntrySeals.seq : auditEntries.occurredAt));
     const rows = await tx
-      .select()
+      .select(READ_COLUMNS)
       .from(auditEntries)
+      .leftJoin(auditEntrySeals, eq(auditEntrySeals.entryId, auditEntries.id))
       .where(where(filter))
       .orderBy(...order, desc(auditEntries.id))
       .limit(page.limit)
@@ -50,10 +56,11 @@ export class AuditReadRepository {
   }
 
   /** Keyset pages in insert order, for streaming exports of any size. */
-  async after(filter: AuditEntryFilter, afterId: number, limit: number, tx: DbOrTx = this.database.db): Promise<AuditEntryRow[]> {
+  async after(filter: AuditEntryFilter, afterId: number, limit: number, tx: DbOrTx = this.database.db): Promise<AuditEntryReadRow[]> {
     return tx
-      .select()
+      .select(READ_COLUMNS)
       .from(auditEntries)
+      .leftJoin(auditEntrySeals, eq(auditEntrySeals.entryId, auditEntries.id))
       .where(and(where(filter), gt(auditEntries.id, afterId)))
       .orderBy(asc(auditEntries.id))
       .limit(limit);

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig, DatabaseService, JobHandler, QueueService, defineJob, serializeError, type Tx } from '@app/platform';
-import { AuditChainRepository, type ChainHead } from './audit-chain.repository';
+import { AuditChainRepository } from './audit-chain.repository';
 import { chainHash, leafHash, merkleRoot } from './audit-hashing';
 import { signCheckpoint } from './checkpoint-note';
 import { CheckpointStore, type BatchExport } from './checkpoint-store';
@@ -9,12 +9,14 @@ import { CheckpointStore, type BatchExport } from './checkpoint-store';
  * The sealer: turns unsealed entries into the tamper-evident chain.
  *
  * Writers INSERT concurrently and never wait for each other. A sealer locks the single chain-head
- * row (so sealers serialise among themselves only), takes unsealed entries in insert-id order,
- * gives them the next gap-free `seq`s (identity ids have gaps on rollback; seq never does), hashes
- * each (leaf), builds the batch's Merkle root, links it to the previous batch, signs the resulting
- * checkpoint (Ed25519) and commits — all in one transaction. An entry committed late by a slow
- * transaction simply lands in a later batch. After commit, batches are exported to the checkpoint
- * directory; a failed export is retried by the next run (`exported_at` stays null).
+ * row (so sealers serialise among themselves only), takes unsealed entries (those without a row in
+ * audit_entry_seals) in insert-id order, gives them the next gap-free `seq`s (identity ids have gaps
+ * on rollback; seq never does), hashes each (leaf), records the batch's seals with one INSERT (an
+ * entry is never rewritten), builds the batch's Merkle root, links it to the previous batch, signs
+ * the resulting checkpoint (Ed25519) and commits — all in one transaction. An entry committed late
+ * by a slow transaction simply lands in a later batch (the search floor never passes it). After
+ * commit, batches are exported to the checkpoint directory; a failed export is retried by the next
+ * run (`exported_at` stays null).
  *
  * Runs as a repeating job (`audit.seal`, every AUDIT_SEAL_INTERVAL_MS) in the worker role; tests
  * and tools call `seal()` directly.
@@ -92,7 +94,8 @@ export class AuditSealer implements OnApplicationBootstrap {
 
   private async sealBatch(tx: Tx, batchSize: number): Promise<BatchExport | undefined> {
     const head = await this.chain.lockHead(tx);
-    const entries = await this.chain.unsealed(tx, batchSize);
+    const floor = await this.chain.advanceFloor(tx, head);
+    const entries = await this.chain.unsealed(tx, batchSize, floor);
     if (entries.length === 0) return undefined;
     const batchId = head.lastBatchId + 1;
     const firstSeq = head.lastSeq + 1;
@@ -103,7 +106,7 @@ export class AuditSealer implements OnApplicationBootstrap {
     const chain = chainHash(Buffer.from(head.chainHash, 'hex'), firstSeq, lastSeq, root);
     const checkpoint = signCheckpoint({ origin: this.config.audit.origin, treeSize: lastSeq, root: chain }, this.config.audit.signingKey);
     const leafHex = leaves.map((l) => l.toString('hex'));
-    await this.chain.assignSeal(
+    await this.chain.insertSeals(
       tx,
       batchId,
       entries.map((e) => e.id),
@@ -119,8 +122,7 @@ export class AuditSealer implements OnApplicationBootstrap {
       chainHash: chain.toString('hex'),
       checkpoint,
     });
-    const next: ChainHead = { lastSeq, lastBatchId: batchId, chainHash: chain.toString('hex') };
-    await this.chain.updateHead(tx, next);
+    await this.chain.updateHead(tx, { lastSeq, lastBatchId: batchId, chainHash: chain.toString('hex') });
     return {
       format: 'bianca-audit-batch/v1',
       origin: this.config.audit.origin,
@@ -152,7 +154,7 @@ export class AuditSealer implements OnApplicationBootstrap {
     for (;;) {
       const batches = await this.chain.unexportedBatches(100);
       for (const [i, batch] of batches.entries()) {
-        const leafHashes = await this.chain.leafHashesOf(batch.id);
+        const leafHashes = await this.chain.leafHashesOf(batch);
         const ok = await this.exportBatch(
           {
             format: 'bianca-audit-batch/v1',

@@ -47,8 +47,13 @@ describe('audit chain tamper detection', () => {
   async function buildChain(): Promise<void> {
     await asSuperuser(async (tx) => {
       await exec(tx, sql`delete from audit_entries`);
+      await exec(tx, sql`delete from audit_entry_seals`);
       await exec(tx, sql`delete from audit_batches`);
-      await exec(tx, sql`update audit_chain_head set last_seq = 0, last_batch_id = 0, chain_hash = repeat('0', 64)`);
+      await exec(
+        tx,
+        sql`update audit_chain_head set last_seq = 0, last_batch_id = 0, chain_hash = repeat('0', 64),
+              sealed_floor_id = 0, floor_candidate_id = 0, floor_candidate_at = null`,
+      );
     });
     const { rmSync } = await import('node:fs');
     rmSync(t.config.audit.checkpointDir, { recursive: true, force: true });
@@ -74,9 +79,15 @@ describe('audit chain tamper detection', () => {
   beforeEach(buildChain);
 
   const idOfSeq = async (seq: number): Promise<string> => {
-    const [row] = await queryRows<{ id: string }>(t.database.db, sql`select id::text as id from audit_entries where seq = ${seq}`);
+    const [row] = await queryRows<{ id: string }>(
+      t.database.db,
+      sql`select entry_id::text as id from audit_entry_seals where seq = ${seq}`,
+    );
     return row.id;
   };
+
+  /** The entry sealed at `seq` (seals live in audit_entry_seals; entries are never rewritten by sealing). */
+  const atSeq = (seq: number): SQL => sql`id = (select entry_id from audit_entry_seals where seq = ${seq})`;
 
   it('builds the chain the battery expects, and verifies it with no false positive', async () => {
     const batches = await queryRows<{ first_seq: string; last_seq: string }>(
@@ -108,7 +119,7 @@ describe('audit chain tamper detection', () => {
     await asSuperuser((tx) =>
       exec(
         tx,
-        sql`update audit_entries set request_id = chr(ascii(substr(request_id, 1, 1)) # 1) || substr(request_id, 2) where seq = 137`,
+        sql`update audit_entries set request_id = chr(ascii(substr(request_id, 1, 1)) # 1) || substr(request_id, 2) where ${atSeq(137)}`,
       ),
     );
     const report = await verifier.verify();
@@ -123,27 +134,51 @@ describe('audit chain tamper detection', () => {
     ['occurred_at by one microsecond', sql`occurred_at = occurred_at + interval '1 microsecond'`],
     ['actor', sql`actor_id = null`],
   ])('(b) an edited field (%s) → entry_hash_mismatch at that seq', async (_name, assignment) => {
-    await asSuperuser((tx) => exec(tx, sql`update audit_entries set ${assignment} where seq = 200`));
+    await asSuperuser((tx) => exec(tx, sql`update audit_entries set ${assignment} where ${atSeq(200)}`));
     expect((await verifier.verify()).problem).toMatchObject({ seq: 200, reason: 'entry_hash_mismatch' });
   });
 
   it('(c) a deleted entry → missing_entry at that seq', async () => {
-    await asSuperuser((tx) => exec(tx, sql`delete from audit_entries where seq = 150`));
+    await asSuperuser((tx) => exec(tx, sql`delete from audit_entries where ${atSeq(150)}`));
     expect((await verifier.verify()).problem).toMatchObject({ seq: 150, reason: 'missing_entry', batchId: 3 });
+  });
+
+  it('(c) a deleted entry together with its seal → missing_entry at that seq', async () => {
+    await asSuperuser(async (tx) => {
+      await exec(tx, sql`delete from audit_entries where ${atSeq(150)}`);
+      await exec(tx, sql`delete from audit_entry_seals where seq = 150`);
+    });
+    expect((await verifier.verify()).problem).toMatchObject({ seq: 150, reason: 'missing_entry', batchId: 3 });
+  });
+
+  it('(c) a deleted seal (the entry made to look unsealed) → missing_entry at that seq', async () => {
+    await asSuperuser((tx) => exec(tx, sql`delete from audit_entry_seals where seq = 150`));
+    expect((await verifier.verify({ checkpointDir: false })).problem).toMatchObject({ seq: 150, reason: 'missing_entry', batchId: 3 });
   });
 
   it('(d) two entries swapped → reported at the first of them', async () => {
     await asSuperuser(async (tx) => {
-      await exec(tx, sql`update audit_entries set seq = -1 where seq = 77`);
-      await exec(tx, sql`update audit_entries set seq = 77 where seq = 78`);
-      await exec(tx, sql`update audit_entries set seq = 78 where seq = -1`);
+      await exec(tx, sql`update audit_entry_seals set seq = -1 where seq = 77`);
+      await exec(tx, sql`update audit_entry_seals set seq = 77 where seq = 78`);
+      await exec(tx, sql`update audit_entry_seals set seq = 78 where seq = -1`);
+    });
+    expect((await verifier.verify()).problem).toMatchObject({ seq: 77, reason: 'entry_hash_mismatch' });
+  });
+
+  it('(d) two seals pointed at each other’s entries → reported at the first of them', async () => {
+    const [a, b] = [await idOfSeq(77), await idOfSeq(78)];
+    await asSuperuser(async (tx) => {
+      await exec(tx, sql`update audit_entry_seals set entry_id = -1 where seq = 77`);
+      await exec(tx, sql`update audit_entry_seals set entry_id = ${a} where seq = 78`);
+      await exec(tx, sql`update audit_entry_seals set entry_id = ${b} where seq = 77`);
     });
     expect((await verifier.verify()).problem).toMatchObject({ seq: 77, reason: 'entry_hash_mismatch' });
   });
 
   it('(e) a truncated tail is invisible in the database alone but caught by the exported checkpoints', async () => {
     await asSuperuser(async (tx) => {
-      await exec(tx, sql`delete from audit_entries where seq > 214`);
+      await exec(tx, sql`delete from audit_entries where id in (select entry_id from audit_entry_seals where seq > 214)`);
+      await exec(tx, sql`delete from audit_entry_seals where seq > 214`);
       await exec(tx, sql`delete from audit_batches where id > 4`);
       await exec(
         tx,
@@ -157,7 +192,8 @@ describe('audit chain tamper detection', () => {
   it('(e) a truncated tail is also caught by a checkpoint kept elsewhere (an auditor copy)', async () => {
     const note = readFileSync(join(t.config.audit.checkpointDir, 'checkpoint'), 'utf8');
     await asSuperuser(async (tx) => {
-      await exec(tx, sql`delete from audit_entries where seq > 278`);
+      await exec(tx, sql`delete from audit_entries where id in (select entry_id from audit_entry_seals where seq > 278)`);
+      await exec(tx, sql`delete from audit_entry_seals where seq > 278`);
       await exec(tx, sql`delete from audit_batches where id > 5`);
       await exec(
         tx,
@@ -170,7 +206,7 @@ describe('audit chain tamper detection', () => {
   /** An insider holding the signing key rewrites entry `from` and re-seals everything after it. */
   async function rewriteSuffix(from: number, signingKey = t.config.audit.signingKey): Promise<void> {
     await asSuperuser(async (tx) => {
-      await exec(tx, sql`update audit_entries set outcome = 'denied', reason = 'rewritten' where seq = ${from}`);
+      await exec(tx, sql`update audit_entries set outcome = 'denied', reason = 'rewritten' where ${atSeq(from)}`);
       const batches = await queryRows<{ id: string; first_seq: string; last_seq: string; prev_chain_hash: string }>(
         tx,
         sql`select id, first_seq, last_seq, prev_chain_hash from audit_batches where last_seq >= ${from} order by id`,
@@ -181,7 +217,7 @@ describe('audit chain tamper detection', () => {
         const docs = await t.get(AuditChainRepository).sealedAfter(tx, Number(batch.first_seq) - 1, size);
         const leaves = docs.map((d) => leafHash(d.doc));
         for (const [i, d] of docs.entries())
-          await exec(tx, sql`update audit_entries set leaf_hash = ${leaves[i].toString('hex')} where seq = ${d.seq}`);
+          await exec(tx, sql`update audit_entry_seals set leaf_hash = ${leaves[i].toString('hex')} where seq = ${d.seq}`);
         const root = merkleRoot(leaves);
         const chain = chainHash(prev, Number(batch.first_seq), Number(batch.last_seq), root);
         const note = signCheckpoint({ origin: t.config.audit.origin, treeSize: Number(batch.last_seq), root: chain }, signingKey);
@@ -243,10 +279,15 @@ describe('audit chain tamper detection', () => {
   it('a forged entry sealed past the end → unexpected_entry', async () => {
     const id = await idOfSeq(5);
     await asSuperuser(async (tx) => {
+      const [forged] = await queryRows<{ id: string }>(
+        tx,
+        sql`insert into audit_entries (action, resource_type, outcome)
+            select action, resource_type, outcome from audit_entries where id = ${id} returning id::text as id`,
+      );
       await exec(
         tx,
-        sql`insert into audit_entries (seq, batch_id, leaf_hash, action, resource_type, outcome)
-            select 301, 6, leaf_hash, action, resource_type, outcome from audit_entries where id = ${id}`,
+        sql`insert into audit_entry_seals (seq, entry_id, batch_id, leaf_hash)
+            select 301, ${forged.id}, 6, leaf_hash from audit_entry_seals where entry_id = ${id}`,
       );
     });
     expect((await verifier.verify()).problem).toMatchObject({ seq: 301, reason: 'unexpected_entry' });
@@ -268,7 +309,7 @@ describe('audit chain tamper detection', () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: ENTRIES }), fc.constantFrom(...columns), fc.nat(6), async (seq, column, bit) => {
         const update = sql.raw(
-          `update audit_entries set ${column} = chr(ascii(substr(${column}, 1, 1)) # ${1 << bit}) || substr(${column}, 2) where seq = ${seq}`,
+          `update audit_entries set ${column} = chr(ascii(substr(${column}, 1, 1)) # ${1 << bit}) || substr(${column}, 2) where id = (select entry_id from audit_entry_seals where seq = ${seq})`,
         );
         const undo = update;
         await asSuperuser((tx) => exec(tx, update));

@@ -243,6 +243,7 @@ export class AuditVerifier {
     }
     pass.entryIndex += 1;
     pass.afterSeq = seq;
+    if (entry.doc === null) fail(seq, 'missing_entry', `entry ${seq} is missing (its seal remains)`, batch.id);
     if (entry.batchId !== batch.id) fail(seq, 'wrong_batch', `entry ${seq} names batch ${entry.batchId}, expected ${batch.id}`, batch.id);
     const leaf = leafHash(entry.doc);
     if (entry.leafHash !== leaf.toString('hex'))

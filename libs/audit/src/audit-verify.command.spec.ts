@@ -60,7 +60,9 @@ describe('runAuditVerify (npm run cli -- audit:verify)', () => {
   it('exits 1 naming the first bad seq when an entry was altered, and records a high-severity failure', async () => {
     await t.database.transaction(async (tx) => {
       await tx.execute(sql`set local session_replication_role = replica`);
-      await tx.execute(sql`update audit_entries set resource_type = 'conversation' where seq = 13`);
+      await tx.execute(
+        sql`update audit_entries set resource_type = 'conversation' where id = (select entry_id from audit_entry_seals where seq = 13)`,
+      );
     });
     const result = await run([]);
     expect(result.code).toBe(1);

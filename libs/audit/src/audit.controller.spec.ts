@@ -4,6 +4,7 @@ import { queryRows } from '@app/platform';
 import { createCaregiver, createOrg, createTestApp, loginAs, type TestApp } from '@app/testing';
 import { AuditService } from './audit.service';
 import { AuditQueryService } from './audit-query.service';
+import { AuditSealer } from './audit-sealer.service';
 
 describe('GET /v1/audit/entries (compliance officers)', () => {
   let t: TestApp;
@@ -153,5 +154,33 @@ describe('GET /v1/audit/entries (compliance officers)', () => {
       await t.database.db.execute(sql.raw('drop trigger audit_test_fail on audit_entries'));
       await t.database.db.execute(sql.raw('drop function audit_test_fail()'));
     }
+  });
+  it('shows the seal (sealed, seq) once an entry is sealed, in the page, the seq sort and the export', async () => {
+    const patient = randomUUID();
+    const audit = t.get(AuditService);
+    for (let i = 0; i < 2; i++) {
+      await audit.record({
+        action: 'patient.read',
+        resourceType: 'patient',
+        resourceIds: [patient],
+        patientIds: [patient],
+        orgId: orgA.id,
+        outcome: 'success',
+        actor: null,
+      });
+    }
+    await t.get(AuditSealer).seal();
+    const res = await get(`/v1/audit/entries?patientId=${patient}&sortBy=seq:asc`, adminA).expect(200);
+    expect(res.body.results).toHaveLength(2);
+    for (const entry of res.body.results) expect(entry).toMatchObject({ sealed: true, seq: expect.stringMatching(/^\d+$/) });
+    const seqs = res.body.results.map((e: { seq: string }) => Number(e.seq));
+    expect(seqs[1]).toBeGreaterThan(seqs[0]);
+    const exported = await get(`/v1/audit/entries/export?patientId=${patient}&format=ndjson`, adminA).expect(200);
+    const lines = exported.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { seq: string; sealed: boolean; action: string })
+      .filter((l) => l.action === 'patient.read'); // the page read above is audited (unsealed) too
+    expect(lines.map((l) => [l.seq, l.sealed])).toEqual(seqs.map((seq: number) => [String(seq), true]));
   });
 });

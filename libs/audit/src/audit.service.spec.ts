@@ -37,7 +37,11 @@ describe('AuditService.record', () => {
   });
 
   const entriesFor = (resourceId: string): Promise<EntryRow[]> =>
-    queryRows<EntryRow>(t.database.db, sql`select * from audit_entries where ${resourceId} = any(resource_ids) order by id`);
+    queryRows<EntryRow>(
+      t.database.db,
+      sql`select e.*, s.seq from audit_entries e left join audit_entry_seals s on s.entry_id = e.id
+           where ${resourceId} = any(e.resource_ids) order by e.id`,
+    );
 
   it('writes one unsealed entry joined with the request context', async () => {
     const orgId = randomUUID();

@@ -4,22 +4,19 @@ import { bigint, check, index, pgTable, smallint, text, timestamp, uuid } from '
 /**
  * The tamper-evident audit log (security.md L1–L5).
  *
- * Writers only INSERT (`id` is an identity: cheap, concurrent, but with gaps on rollback). The
- * sealer later assigns the gap-free `seq`, the entry's `leaf_hash` (RFC 6962 leaf hash of the JCS
- * of every other column) and its `batch_id`, under a row lock on `audit_chain_head`, so writers
- * never serialise on the chain. Triggers (migrations `audit_append_only`, `audit_prune_guard`,
- * `audit_guard_when`) reject every other UPDATE, TRUNCATE, and every DELETE except the retention
- * prune below a signed anchor (AuditPruner, `audit_prune_anchors`).
+ * Writers only INSERT (`id` is an identity: cheap, concurrent, but with gaps on rollback). Rows are
+ * never rewritten: the sealer records each entry's gap-free `seq`, `batch_id` and `leaf_hash` in
+ * the insert-only `audit_entry_seals` (one narrow row per entry), under a row lock on
+ * `audit_chain_head`, so writers never serialise on the chain. Triggers (migrations
+ * `audit_append_only`, `audit_prune_guard`, `audit_seal_table`) reject every UPDATE, TRUNCATE, and
+ * every DELETE except the retention prune below a signed anchor (AuditPruner, `audit_prune_anchors`).
  *
- * Adding a column: add it to ENTRY_HASH_COLUMNS (audit-canonical.ts) too, or a test fails.
+ * Adding a column: add it to ENTRY_HASH_COLUMNS (audit-chain.repository.ts) too, or a test fails.
  */
 export const auditEntries = pgTable(
   'audit_entries',
   {
     id: bigint('id', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-    seq: bigint('seq', { mode: 'number' }).unique('audit_entries_seq_unique'),
-    batchId: bigint('batch_id', { mode: 'number' }),
-    leafHash: text('leaf_hash'),
     /** Database time (one clock for every instance), UTC, microseconds. */
     occurredAt: timestamp('occurred_at', { withTimezone: true, precision: 6 }).notNull().defaultNow(),
     orgId: uuid('org_id'),
@@ -44,9 +41,6 @@ export const auditEntries = pgTable(
     severity: text('severity').notNull().default('info'),
   },
   (t) => [
-    index('audit_entries_unsealed_idx')
-      .on(t.id)
-      .where(sql`${t.seq} is null`),
     index('audit_entries_org_time_idx').on(t.orgId, t.occurredAt),
     index('audit_entries_actor_time_idx').on(t.actorId, t.occurredAt),
     index('audit_entries_patient_ids_idx').using('gin', t.patientIds),
@@ -54,6 +48,19 @@ export const auditEntries = pgTable(
     check('audit_entries_severity_check', sql`${t.severity} in ('info', 'warning', 'high')`),
   ],
 );
+
+/**
+ * The seal of one entry (insert-only): its gap-free `seq`, its batch and its RFC 6962 leaf hash (of
+ * the JCS of the entry's columns plus `seq` and `batch_id`). Sealing adds these rows instead of
+ * rewriting the entry, so an entry is written exactly once. No foreign key: the seals of pruned
+ * entries stay (hashes only, no PHI). An entry without a seal row is unsealed.
+ */
+export const auditEntrySeals = pgTable('audit_entry_seals', {
+  seq: bigint('seq', { mode: 'number' }).primaryKey(),
+  entryId: bigint('entry_id', { mode: 'number' }).notNull().unique('audit_entry_seals_entry_id_unique'),
+  batchId: bigint('batch_id', { mode: 'number' }).notNull(),
+  leafHash: text('leaf_hash').notNull(),
+});
 
 /**
  * One sealed batch: entries `first_seq..last_seq`, their Merkle root (RFC 6962), the chain link
@@ -80,6 +87,14 @@ export const auditChainHead = pgTable(
     lastSeq: bigint('last_seq', { mode: 'number' }).notNull().default(0),
     lastBatchId: bigint('last_batch_id', { mode: 'number' }).notNull().default(0),
     chainHash: text('chain_hash').notNull(),
+    /**
+     * Where the sealer's search for unsealed entries starts: every entry with id <= this is sealed
+     * or will never exist (rolled back). Advanced only to ids allocated before a moment no still-open
+     * transaction predates (`floor_candidate_*`), so a slow writer's entry is never skipped.
+     */
+    sealedFloorId: bigint('sealed_floor_id', { mode: 'number' }).notNull().default(0),
+    floorCandidateId: bigint('floor_candidate_id', { mode: 'number' }).notNull().default(0),
+    floorCandidateAt: timestamp('floor_candidate_at', { withTimezone: true }),
   },
   (t) => [check('audit_chain_head_single_row', sql`${t.id} = 1`)],
 );
@@ -108,5 +123,6 @@ export const auditPruneAnchors = pgTable('audit_prune_anchors', {
 
 export type AuditEntryRow = typeof auditEntries.$inferSelect;
 export type NewAuditEntryRow = typeof auditEntries.$inferInsert;
+export type AuditEntrySealRow = typeof auditEntrySeals.$inferSelect;
 export type AuditBatchRow = typeof auditBatches.$inferSelect;
 export type AuditPruneAnchorRow = typeof auditPruneAnchors.$inferSelect;

@@ -77,7 +77,8 @@ export class BreachRepository {
   async sealedAfter(tx: Tx, afterSeq: number, limit: number): Promise<DetectorEntry[]> {
     const rows = await queryRows<EntryRow>(
       tx,
-      sql`select ${ENTRY_COLUMNS} from audit_entries where seq > ${afterSeq} order by seq limit ${limit}`,
+      sql`select ${ENTRY_COLUMNS} from audit_entry_seals s join audit_entries e on e.id = s.entry_id
+           where s.seq > ${afterSeq} order by s.seq limit ${limit}`,
     );
     return rows.map(toEntry);
   }
@@ -86,9 +87,9 @@ export class BreachRepository {
   async contextBefore(tx: Tx, throughSeq: number, since: Date): Promise<DetectorEntry[]> {
     const rows = await queryRows<EntryRow>(
       tx,
-      sql`select ${ENTRY_COLUMNS} from audit_entries
-           where seq is not null and seq <= ${throughSeq} and occurred_at >= ${since.toISOString()}::timestamptz
-           order by seq`,
+      sql`select ${ENTRY_COLUMNS} from audit_entry_seals s join audit_entries e on e.id = s.entry_id
+           where s.seq <= ${throughSeq} and e.occurred_at >= ${since.toISOString()}::timestamptz
+           order by s.seq`,
     );
     return rows.map(toEntry);
   }

@@ -193,10 +193,11 @@ export class RetentionService implements OnApplicationBootstrap {
   private async firstRetainedAuditSeq(tx: Tx, now: Date, afterSeq: number, uptoSeq: number): Promise<number | undefined> {
     const [row] = await queryRows<{ seq: string | number | null }>(
       tx,
-      sql`select min(e.seq) as seq
-            from audit_entries e
+      sql`select min(k.seq) as seq
+            from audit_entry_seals k
+            join audit_entries e on e.id = k.entry_id
             left join ${orgComplianceSettings} s on s.org_id = e.org_id
-           where e.seq > ${afterSeq} and e.seq <= ${uptoSeq}
+           where k.seq > ${afterSeq} and k.seq <= ${uptoSeq}
              and (coalesce(s.legal_hold, false)
                   or e.occurred_at >= ${now.toISOString()}::timestamptz
                      - make_interval(days => greatest(coalesce(s.audit_retention_days, ${AUDIT_RETENTION_DEFAULT_DAYS}), ${AUDIT_RETENTION_MIN_DAYS})::int))`,
