@@ -8,7 +8,7 @@ import { callDispatches } from '@app/calls';
 import { CallDispatcher } from '@app/calls';
 import { ConversationService } from '@app/conversations';
 import { OrgService, orgScope } from '@app/orgs';
-import { RtpPortPool } from '@app/voice';
+import { CallSessionFactory, RtpPortPool } from '@app/voice';
 import {
   FakeAsterisk,
   FakeOpenAIRealtime,
@@ -266,6 +266,68 @@ describe('calls end to end (Asterisk + OpenAI Realtime fakes)', () => {
     expect(asterisk.playbacks).toContainEqual({ channelId: unknown, media: 'sound:bianca-unknown-caller' });
     asterisk.hangupCall(channelId);
     await until(async () => ((await conversationRow(row.id))?.status === 'completed' ? true : undefined), 'inbound end');
+  });
+
+  it('barge-in through the server: playout stops, the response is cancelled and truncated at what was played', async () => {
+    const { patient, token, firstName } = await setup();
+    const res = await t.http().post('/v1/calls/initiate').set('Authorization', `Bearer ${token}`).send({ patientId: patient.id });
+    const callId = res.body.conversationId as string;
+    const ai = await greetedAi(firstName);
+    const answer = ai.startResponse();
+    answer.audio(Buffer.alloc(16_000, 0x33)); // two seconds of AI speech
+    answer.transcript('Let me tell you all about the weather this week');
+    const channel = `bianca-${callId}`;
+    await until(() => asterisk.heardAudio(channel).length >= 1600 || undefined, 'AI audio on the phone');
+    ai.speechStarted();
+    const truncate = await ai.waitForEvent('conversation.item.truncate');
+    expect(truncate.item_id).toBe(answer.itemId);
+    expect(ai.eventsOf('response.cancel')).toHaveLength(1);
+    const endMs = Number(truncate.audio_end_ms);
+    expect(endMs).toBeGreaterThan(0);
+    expect(endMs).toBeLessThan(2000);
+    // Playout was flushed at once: nothing is queued any more, and the phone hears exactly what was played.
+    expect(t.get(CallSessionFactory).get(callId)?.callLeg?.queuedMs).toBe(0);
+    await until(() => asterisk.heardAudio(channel).length >= endMs * 8 || undefined, 'the played part on the wire');
+    expect(asterisk.heardAudio(channel).length).toBeLessThan(16_000);
+    ai.callTool('end_call', { reason: 'goodbye' });
+    await until(async () => ((await conversationRow(callId))?.status === 'completed' ? true : undefined), 'the end of the call');
+  });
+
+  it('recovers from an AI socket drop: a new session carries the conversation over and the call goes on', async () => {
+    const { patient, token, firstName } = await setup();
+    const res = await t.http().post('/v1/calls/initiate').set('Authorization', `Bearer ${token}`).send({ patientId: patient.id });
+    const callId = res.body.conversationId as string;
+    const ai = await greetedAi(firstName);
+    ai.respond(SILENCE, `Hello ${firstName}, how are you?`).done();
+    const item = ai.speechStarted(0);
+    ai.transcribe(item, ['I had porridge for breakfast']);
+    await until(async () => {
+      const convo = await t.http().get(`/v1/conversations/${callId}`).set('Authorization', `Bearer ${token}`);
+      return (convo.body.messages as unknown[]).length >= 2 ? true : undefined;
+    }, 'both lines stored');
+    ai.drop();
+    const ai2 = await until(
+      () => openai.connections.find((c) => c !== ai && !c.closed && JSON.stringify(c.eventsOf('session.update')).includes(firstName)),
+      'the reconnected AI session',
+    );
+    await ai2.waitForEvent('response.create'); // the patient spoke last: the AI answers, no dead air
+    const carried = JSON.stringify(ai2.eventsOf('conversation.item.create'));
+    expect(carried).toContain('I had porridge for breakfast');
+    ai2.respond(SILENCE, 'Porridge is a lovely start to the day.').done();
+    ai2.callTool('end_call', { reason: 'goodbye' });
+    const row = await until(async () => {
+      const r = await conversationRow(callId);
+      return r?.status === 'completed' ? r : undefined;
+    }, 'the end of the call');
+    expect(row.endReason).toBe('ai_end_call');
+    const convo = await t.http().get(`/v1/conversations/${callId}`).set('Authorization', `Bearer ${token}`);
+    expect((convo.body.messages as Array<{ content: string }>).map((m) => m.content)).toEqual(
+      expect.arrayContaining([
+        `Hello ${firstName}, how are you?`,
+        'I had porridge for breakfast',
+        'Porridge is a lovely start to the day.',
+      ]),
+    );
   });
 
   it(`runs ${CONCURRENT_CALLS} concurrent calls without cross-talk and leaks no channel, bridge or port`, async () => {
