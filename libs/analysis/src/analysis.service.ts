@@ -112,8 +112,9 @@ export class AnalysisService {
     const patient = await this.patients.find(orgId, patientId);
     if (!patient) return undefined;
     const window: AnalysisWindow = { timeRange: 'month', ...rollingWindow('month', this.clock.now()) };
-    const medical = await this.runMedical(patient, window, runKey);
-    const fraud = await this.runFraud(patient, window, runKey);
+    const conversations = await this.conversationsOf(patient, window); // decrypted once for both analyses
+    const medical = await this.runMedical(patient, window, runKey, conversations);
+    const fraud = await this.runFraud(patient, window, runKey, conversations);
     return { medical: medical.stored, fraud: fraud.stored };
   }
 
@@ -122,26 +123,22 @@ export class AnalysisService {
     patient: Patient,
     window: AnalysisWindow,
     runKey: string | null = null,
+    loaded?: AnalyzedConversation[],
   ): Promise<{ analysis: DecryptedMedical; stored: boolean }> {
     const started = performance.now();
-    const conversations = await this.conversationsOf(patient, window);
+    const conversations = loaded ?? (await this.conversationsOf(patient, window));
     const [previous] = await this.repo.latestMedical(patient.orgId, patient.id, 1);
     const baseline: MedicalBaseline | undefined = previous ? this.codec.openMedical(previous).metrics.vocabularyMetrics : undefined;
     const result = analyzeMedical(conversations, baseline && baseline.typeTokenRatio > 0 ? baseline : undefined);
     const id = randomUUID();
     const seal = (column: string, value: unknown) => this.codec.seal(MEDICAL_TABLE, column, value, id, patient.orgId);
+    const metrics = {
+      cognitiveMetrics: result.cognitiveMetrics,
+      psychiatricMetrics: result.psychiatricMetrics,
+      vocabularyMetrics: result.vocabularyMetrics,
+    };
     const values = {
-      id,
-      orgId: patient.orgId,
-      patientId: patient.id,
-      analysisDate: this.clock.now(),
-      timeRange: window.timeRange,
-      startDate: window.start,
-      endDate: window.end,
-      conversationCount: result.conversationCount,
-      messageCount: result.messageCount,
-      totalWords: result.totalWords,
-      confidence: result.confidence,
+      ...this.runColumns(id, patient, window, result),
       cognitiveRiskScore: result.cognitiveMetrics.riskScore,
       depressionScore: result.psychiatricMetrics.depressionScore,
       anxietyScore: result.psychiatricMetrics.anxietyScore,
@@ -149,11 +146,7 @@ export class AnalysisService {
       vocabularyComplexity: result.vocabularyMetrics.complexityScore,
       overallHealthScore: result.timeSeriesData.overallHealthScore,
       hasCrisisIndicators: result.psychiatricMetrics.crisisIndicators.hasCrisisIndicators,
-      metrics: seal('metrics', {
-        cognitiveMetrics: result.cognitiveMetrics,
-        psychiatricMetrics: result.psychiatricMetrics,
-        vocabularyMetrics: result.vocabularyMetrics,
-      }),
+      metrics: seal('metrics', metrics),
       warnings: seal('warnings', result.warnings),
       recommendations: seal('recommendations', result.recommendations),
       runKey,
@@ -164,11 +157,6 @@ export class AnalysisService {
       await this.recordRun('analysis.medical.create', inserted ? id : undefined, patient, conversations, tx);
       return inserted;
     });
-    const metrics = {
-      cognitiveMetrics: result.cognitiveMetrics,
-      psychiatricMetrics: result.psychiatricMetrics,
-      vocabularyMetrics: result.vocabularyMetrics,
-    };
     return {
       analysis: {
         row: { ...values, createdAt: values.analysisDate },
@@ -185,13 +173,50 @@ export class AnalysisService {
     patient: Patient,
     window: AnalysisWindow,
     runKey: string | null = null,
+    loaded?: AnalyzedConversation[],
   ): Promise<{ analysis: DecryptedFraud; stored: boolean }> {
     const started = performance.now();
-    const conversations = await this.conversationsOf(patient, window);
+    const conversations = loaded ?? (await this.conversationsOf(patient, window));
     const result = analyzeFraudAbuse(conversations);
     const id = randomUUID();
     const seal = (column: string, value: unknown) => this.codec.seal(FRAUD_TABLE, column, value, id, patient.orgId);
+    const details = { financialRisk: result.financialRisk, abuseRisk: result.abuseRisk, relationshipRisk: result.relationshipRisk };
     const values = {
+      ...this.runColumns(id, patient, window, result),
+      overallRiskScore: result.overallRiskScore,
+      financialRiskScore: result.financialRisk.riskScore,
+      abuseRiskScore: result.abuseRisk.riskScore,
+      relationshipRiskScore: result.relationshipRisk.riskScore,
+      details: seal('details', details),
+      warnings: seal('warnings', result.warnings),
+      recommendations: seal('recommendations', result.recommendations),
+      runKey,
+      processingTimeMs: Math.round(performance.now() - started),
+    };
+    const stored = await this.database.transaction(async (tx) => {
+      const inserted = await this.repo.insertFraud(values, tx);
+      await this.recordRun('analysis.fraud.create', inserted ? id : undefined, patient, conversations, tx);
+      return inserted;
+    });
+    return {
+      analysis: {
+        row: { ...values, createdAt: values.analysisDate },
+        details,
+        warnings: result.warnings,
+        recommendations: result.recommendations,
+      },
+      stored,
+    };
+  }
+
+  /** The columns every stored medical or fraud/abuse run has: who, which window, how much was analysed. */
+  private runColumns(
+    id: string,
+    patient: Patient,
+    window: AnalysisWindow,
+    result: { conversationCount: number; messageCount: number; totalWords: number; confidence: string },
+  ) {
+    return {
       id,
       orgId: patient.orgId,
       patientId: patient.id,
@@ -203,34 +228,6 @@ export class AnalysisService {
       messageCount: result.messageCount,
       totalWords: result.totalWords,
       confidence: result.confidence,
-      overallRiskScore: result.overallRiskScore,
-      financialRiskScore: result.financialRisk.riskScore,
-      abuseRiskScore: result.abuseRisk.riskScore,
-      relationshipRiskScore: result.relationshipRisk.riskScore,
-      details: seal('details', {
-        financialRisk: result.financialRisk,
-        abuseRisk: result.abuseRisk,
-        relationshipRisk: result.relationshipRisk,
-      }),
-      warnings: seal('warnings', result.warnings),
-      recommendations: seal('recommendations', result.recommendations),
-      runKey,
-      processingTimeMs: Math.round(performance.now() - started),
-    };
-    const stored = await this.database.transaction(async (tx) => {
-      const inserted = await this.repo.insertFraud(values, tx);
-      await this.recordRun('analysis.fraud.create', inserted ? id : undefined, patient, conversations, tx);
-      return inserted;
-    });
-    const details = { financialRisk: result.financialRisk, abuseRisk: result.abuseRisk, relationshipRisk: result.relationshipRisk };
-    return {
-      analysis: {
-        row: { ...values, createdAt: values.analysisDate },
-        details,
-        warnings: result.warnings,
-        recommendations: result.recommendations,
-      },
-      stored,
     };
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseService, type DbOrTx } from '@app/platform';
-import { and, asc, count, desc, eq, gt, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { emergencyPhrases, type EmergencyPhraseRow, type NewEmergencyPhraseRow } from './emergency-phrase.table';
 
 export type PhraseInsert = Omit<NewEmergencyPhraseRow, 'id' | 'createdAt' | 'updatedAt'>;
@@ -130,14 +130,15 @@ export class EmergencyPhraseRepository {
   }
 
   /** The org's and the platform's rows for a language (what the detector combines with the defaults). */
-  async forDetection(orgId: string, language: string, tx: DbOrTx = this.database.db): Promise<EmergencyPhraseRow[]> {
+  /** Platform and org rows of the given languages (every language when omitted). */
+  async forDetection(orgId: string, languages?: readonly string[], tx: DbOrTx = this.database.db): Promise<EmergencyPhraseRow[]> {
     return tx
       .select()
       .from(emergencyPhrases)
       .where(
         and(
           or(isNull(emergencyPhrases.orgId), eq(emergencyPhrases.orgId, orgId)),
-          eq(emergencyPhrases.language, language as EmergencyPhraseRow['language']),
+          languages ? inArray(emergencyPhrases.language, languages as EmergencyPhraseRow['language'][]) : undefined,
         ),
       )
       .orderBy(asc(emergencyPhrases.createdAt));

@@ -62,25 +62,18 @@ export class EmergencyPhraseService {
    * without any phrase falls back to English (as before). Invalid stored patterns are skipped.
    */
   async phraseSet(orgId: string, language: string, tx?: DbOrTx): Promise<CompiledPhrase[]> {
-    const set = await this.effective(orgId, language, tx);
-    const result = set.length ? set : await this.effective(orgId, 'en', tx);
-    return result
-      .filter((p) => p.isActive)
-      .flatMap((p) => {
-        try {
-          return [
-            {
-              id: p.id,
-              phrase: p.phrase,
-              severity: p.severity as Severity,
-              category: p.category as Category,
-              regex: new RegExp(p.pattern, 'iu'),
-            },
-          ];
-        } catch {
-          return [];
-        }
-      });
+    return (await this.phraseSets(orgId, [language], tx)).get(language) ?? [];
+  }
+
+  /** `phraseSet` for several languages from one query (the live detector compiles every language of an org). */
+  async phraseSets(orgId: string, languages: readonly string[], tx?: DbOrTx): Promise<Map<string, CompiledPhrase[]>> {
+    const rows = await this.repo.forDetection(orgId, [...new Set([...languages, 'en'])], tx);
+    return new Map(
+      languages.map((language) => {
+        const set = effectiveOf(rows, language);
+        return [language, compileActive(set.length ? set : effectiveOf(rows, 'en'))];
+      }),
+    );
   }
 
   defaults(language?: string): PhraseResponse[] {
@@ -88,22 +81,7 @@ export class EmergencyPhraseService {
   }
 
   async effective(orgId: string, language: string, tx?: DbOrTx): Promise<PhraseResponse[]> {
-    const rows = await this.repo.forDetection(orgId, language, tx);
-    // Org rows override platform rows, which override the built-ins, per default key.
-    const overridden = new Map<string, EmergencyPhraseRow>();
-    for (const r of rows.filter((x) => x.defaultKey && x.orgId === null)) overridden.set(r.defaultKey!, r);
-    for (const r of rows.filter((x) => x.defaultKey && x.orgId !== null)) overridden.set(r.defaultKey!, r);
-    const defaults = DEFAULT_PHRASES.filter((d) => d.language === language).map((d) => {
-      const o = overridden.get(d.key);
-      return o ? rowResponse(o) : defaultResponse(d);
-    });
-    const own = rows.filter((r) => !r.defaultKey).map(rowResponse);
-    return [...defaults, ...own].sort(
-      (a, b) =>
-        SEVERITY_ORDER[b.severity as Severity] - SEVERITY_ORDER[a.severity as Severity] ||
-        a.category.localeCompare(b.category) ||
-        a.phrase.localeCompare(b.phrase),
-    );
+    return effectiveOf(await this.repo.forDetection(orgId, [language], tx), language);
   }
 
   // ---- HTTP (orgAdmin: own org's rows; superAdmin: platform rows) ----
@@ -389,4 +367,44 @@ function defaultResponse(d: DefaultPhrase): PhraseResponse {
     overridesDefault: null,
     usageCount: 0,
   };
+}
+
+/** Built-ins of `language` overridden by platform rows, then by the org's rows (per default key), plus own rows; by severity. */
+function effectiveOf(rows: readonly EmergencyPhraseRow[], language: string): PhraseResponse[] {
+  const ofLanguage = rows.filter((r) => r.language === language);
+  const overridden = new Map<string, EmergencyPhraseRow>();
+  for (const r of ofLanguage.filter((x) => x.defaultKey && x.orgId === null)) overridden.set(r.defaultKey!, r);
+  for (const r of ofLanguage.filter((x) => x.defaultKey && x.orgId !== null)) overridden.set(r.defaultKey!, r);
+  const defaults = DEFAULT_PHRASES.filter((d) => d.language === language).map((d) => {
+    const o = overridden.get(d.key);
+    return o ? rowResponse(o) : defaultResponse(d);
+  });
+  const own = ofLanguage.filter((r) => !r.defaultKey).map(rowResponse);
+  return [...defaults, ...own].sort(
+    (a, b) =>
+      SEVERITY_ORDER[b.severity as Severity] - SEVERITY_ORDER[a.severity as Severity] ||
+      a.category.localeCompare(b.category) ||
+      a.phrase.localeCompare(b.phrase),
+  );
+}
+
+/** Active phrases with their regex compiled (`iu`); a stored pattern that no longer compiles is skipped. */
+function compileActive(set: readonly PhraseResponse[]): CompiledPhrase[] {
+  return set
+    .filter((p) => p.isActive)
+    .flatMap((p) => {
+      try {
+        return [
+          {
+            id: p.id,
+            phrase: p.phrase,
+            severity: p.severity as Severity,
+            category: p.category as Category,
+            regex: new RegExp(p.pattern, 'iu'),
+          },
+        ];
+      } catch {
+        return [];
+      }
+    });
 }
