@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { AuditService } from '@app/audit';
 import { PatientService } from '@app/patients';
-import { AppConfig, Clock, JobHandler, QueueService, defineJob } from '@app/platform';
+import { Clock, JobHandler, QueueService, defineJob } from '@app/platform';
 import { ANALYSIS_PATIENT_JOB } from './analysis-jobs.service';
 
 declare module '@app/platform' {
@@ -49,7 +49,6 @@ export class AnalysisScheduler implements OnApplicationBootstrap {
   private readonly logger = new Logger('AnalysisScheduler');
 
   constructor(
-    private readonly config: AppConfig,
     private readonly queues: QueueService,
     private readonly patients: PatientService,
     private readonly audit: AuditService,
@@ -57,9 +56,12 @@ export class AnalysisScheduler implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    // Test apps run the job explicitly: a wall-clock cron firing mid-test would analyse their data.
-    if (!this.config.hasRole('worker') || this.config.nodeEnv === 'test') return;
-    this.queues.declareSchedule(ANALYSIS_MONTHLY_SCHEDULER_ID, ANALYSIS_MONTHLY_JOB, { pattern: ANALYSIS_MONTHLY_CRON, tz: 'UTC' }, {});
+    this.queues.declareWallClockSchedule(
+      ANALYSIS_MONTHLY_SCHEDULER_ID,
+      ANALYSIS_MONTHLY_JOB,
+      { pattern: ANALYSIS_MONTHLY_CRON, tz: 'UTC' },
+      {},
+    );
   }
 
   @JobHandler(ANALYSIS_MONTHLY_JOB)

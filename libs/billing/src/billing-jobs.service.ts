@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { AppConfig, Clock, JobHandler, QueueService, defineJob } from '@app/platform';
+import { Clock, JobHandler, QueueService, defineJob } from '@app/platform';
 import { BillingRepository } from './billing.repository';
 import { InvoiceService, type CloseDayResult } from './invoice.service';
 
@@ -51,7 +51,6 @@ export class BillingJobs implements OnApplicationBootstrap {
   private readonly logger = new Logger('BillingJobs');
 
   constructor(
-    private readonly config: AppConfig,
     private readonly queues: QueueService,
     private readonly invoices: InvoiceService,
     private readonly repo: BillingRepository,
@@ -59,11 +58,9 @@ export class BillingJobs implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    // Test apps drive the jobs explicitly (injected clock): a wall-clock cron firing mid-test would bill their data.
-    if (!this.config.hasRole('worker') || this.config.nodeEnv === 'test') return;
-    this.queues.declareSchedule('billing-close-day', 'billing.close-day', { pattern: BILLING_CRON, tz: 'UTC' }, {});
-    this.queues.declareSchedule('billing-report-usage', 'billing.report-usage', { pattern: REPORT_USAGE_CRON, tz: 'UTC' }, {});
-    this.queues.declareSchedule(
+    this.queues.declareWallClockSchedule('billing-close-day', 'billing.close-day', { pattern: BILLING_CRON, tz: 'UTC' }, {});
+    this.queues.declareWallClockSchedule('billing-report-usage', 'billing.report-usage', { pattern: REPORT_USAGE_CRON, tz: 'UTC' }, {});
+    this.queues.declareWallClockSchedule(
       'billing-prune-stripe-events',
       'billing.prune-stripe-events',
       { pattern: PRUNE_STRIPE_EVENTS_CRON, tz: 'UTC' },

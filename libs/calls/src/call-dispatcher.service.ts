@@ -3,7 +3,7 @@ import { AlertService, renderAlertMessage } from '@app/emergency';
 import { NotificationService } from '@app/notifications';
 import { OrgService } from '@app/orgs';
 import { PatientService } from '@app/patients';
-import { AppConfig, Clock, JobHandler, QueueService, ServiceUnavailableError, serializeError } from '@app/platform';
+import { Clock, JobHandler, QueueService, ServiceUnavailableError, serializeError } from '@app/platform';
 import { ScheduleService } from '@app/schedules';
 import './call-jobs';
 import { CallAudience } from './call-audience';
@@ -29,7 +29,6 @@ export class CallDispatcher implements OnApplicationBootstrap {
   private readonly logger = new Logger('CallDispatcher');
 
   constructor(
-    private readonly config: AppConfig,
     private readonly queues: QueueService,
     private readonly schedules: ScheduleService,
     private readonly dispatches: CallDispatchRepository,
@@ -43,9 +42,7 @@ export class CallDispatcher implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    // Test apps run these jobs explicitly: a wall-clock schedule firing mid-test would act on their data.
-    if (!this.config.hasRole('worker') || this.config.nodeEnv === 'test') return;
-    this.queues.declareSchedule('calls-tick', 'calls.tick', { pattern: '* * * * *', tz: 'UTC' }, {});
+    this.queues.declareWallClockSchedule('calls-tick', 'calls.tick', { pattern: '* * * * *', tz: 'UTC' }, {});
   }
 
   @JobHandler('calls.tick')

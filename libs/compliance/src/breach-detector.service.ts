@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { AuditSealer } from '@app/audit';
-import { AppConfig, Clock, DatabaseService, JobHandler, QueueService, defineJob } from '@app/platform';
+import { Clock, DatabaseService, JobHandler, QueueService, defineJob } from '@app/platform';
 import { BREACH_RULES, detect, type BreachFiring } from './breach-rules';
 import { BreachRepository } from './breach.repository';
 import { ComplianceAlertService } from './compliance-alert.service';
@@ -53,7 +53,6 @@ export class BreachDetector implements OnApplicationBootstrap {
   private readonly logger = new Logger('BreachDetector');
 
   constructor(
-    private readonly config: AppConfig,
     private readonly database: DatabaseService,
     private readonly repo: BreachRepository,
     private readonly alerts: ComplianceAlertService,
@@ -63,10 +62,13 @@ export class BreachDetector implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    // Test apps run these jobs explicitly: a wall-clock schedule firing mid-test would act on their data.
-    if (!this.config.hasRole('worker') || this.config.nodeEnv === 'test') return;
-    this.queues.declareSchedule('compliance-breach-detect', 'compliance.breach-detect', { every: BREACH_DETECT_INTERVAL_MS }, {});
-    this.queues.declareSchedule('compliance-breach-deadlines', 'compliance.breach-deadlines', { every: BREACH_DEADLINE_INTERVAL_MS }, {});
+    this.queues.declareWallClockSchedule('compliance-breach-detect', 'compliance.breach-detect', { every: BREACH_DETECT_INTERVAL_MS }, {});
+    this.queues.declareWallClockSchedule(
+      'compliance-breach-deadlines',
+      'compliance.breach-deadlines',
+      { every: BREACH_DEADLINE_INTERVAL_MS },
+      {},
+    );
   }
 
   @JobHandler('compliance.breach-detect')

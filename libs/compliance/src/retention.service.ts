@@ -3,7 +3,6 @@ import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import { AUDIT_PRUNE_FLOOR_DAYS, AuditPruner, AuditService, type AuditPruneResult } from '@app/audit';
 import type { AuthActor } from '@app/auth';
 import {
-  AppConfig,
   Clock,
   DatabaseService,
   ForbiddenError,
@@ -92,7 +91,6 @@ export class RetentionService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Retention');
 
   constructor(
-    private readonly config: AppConfig,
     private readonly database: DatabaseService,
     private readonly audit: AuditService,
     private readonly queues: QueueService,
@@ -101,9 +99,12 @@ export class RetentionService implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    // Test apps run the purge explicitly (injected clock), never on a wall-clock schedule.
-    if (!this.config.hasRole('worker') || this.config.nodeEnv === 'test') return;
-    this.queues.declareSchedule('compliance-retention-purge', 'compliance.retention-purge', { every: RETENTION_PURGE_INTERVAL_MS }, {});
+    this.queues.declareWallClockSchedule(
+      'compliance-retention-purge',
+      'compliance.retention-purge',
+      { every: RETENTION_PURGE_INTERVAL_MS },
+      {},
+    );
   }
 
   @JobHandler('compliance.retention-purge')

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { RequestContext } from '../context/request-context';
 import { serializeError } from '../logging/redaction';
 import { withDeadline } from '../shutdown';
+import { AppConfig } from '../config/app-config';
 import { RedisService } from '../redis/redis.service';
 import { JobRegistry } from './job-registry';
 import { DEFAULT_JOB_OPTIONS, type JobEnvelope, type JobName, type JobPayload } from './jobs';
@@ -36,6 +37,7 @@ export class QueueService implements OnApplicationShutdown {
   constructor(
     private readonly redis: RedisService,
     private readonly registry: JobRegistry,
+    private readonly config: AppConfig,
   ) {}
 
   get prefix(): string {
@@ -86,6 +88,16 @@ export class QueueService implements OnApplicationShutdown {
   declareSchedule<N extends JobName>(schedulerId: string, name: N, repeat: Omit<RepeatOptions, 'key'>, data: JobPayload<N>): void {
     this.declared.set(schedulerId, () => this.schedule(schedulerId, name, repeat, data));
     void this.applyDeclared();
+  }
+
+  /**
+   * A domain's periodic job on real time (cron or interval), declared by `worker` processes only.
+   * Not declared when NODE_ENV=test: test apps run these jobs explicitly (with an injected Clock),
+   * and a wall-clock firing mid-test would act on their data (bill it, purge it, seal it, call).
+   */
+  declareWallClockSchedule<N extends JobName>(schedulerId: string, name: N, repeat: Omit<RepeatOptions, 'key'>, data: JobPayload<N>): void {
+    if (!this.config.hasRole('worker') || this.config.nodeEnv === 'test') return;
+    this.declareSchedule(schedulerId, name, repeat, data);
   }
 
   private async applyDeclared(): Promise<void> {
