@@ -45,7 +45,6 @@ const CALL_OUTCOME: Record<EndedEvent['outcome'], CallUpdate['callOutcome']> = {
 export class CallRecorder implements TranscriptSink, CallEventSink {
   private readonly logger = new Logger('CallRecorder');
   private readonly usage = new Map<string, CallUsage>();
-  private readonly answeredAt = new Map<string, Date>();
   private readonly audiences = new Map<string, Promise<string[]>>();
 
   constructor(
@@ -105,7 +104,6 @@ export class CallRecorder implements TranscriptSink, CallEventSink {
   private async progressed(callId: string, status: 'ringing' | 'answered', at: Date): Promise<void> {
     const owner = await this.directory.owner(callId);
     if (status === 'answered') {
-      this.answeredAt.set(callId, at);
       await this.conversations.updateCall(owner.orgId, callId, { status: 'in-progress', callStatus: 'answered', callStartTime: at });
       await this.dispatches.transition(callId, ['queued'], 'dialing');
     } else {
@@ -123,7 +121,6 @@ export class CallRecorder implements TranscriptSink, CallEventSink {
   private async ended(event: EndedEvent): Promise<void> {
     const owner = await this.directory.owner(event.callId);
     const usage = this.usage.get(event.callId);
-    const answeredAt = this.answeredAt.get(event.callId) ?? null;
     const seconds = Math.round(usage?.durationSeconds ?? 0);
     await this.database.transaction(async (tx) => {
       const conversation = await this.conversations.updateCall(
@@ -149,7 +146,8 @@ export class CallRecorder implements TranscriptSink, CallEventSink {
           orgId: owner.orgId,
           patientId: owner.patientId,
           startedAt: conversation.startTime,
-          answeredAt: answeredAt && event.outcome === 'completed' ? answeredAt : null,
+          // The answer time the `answered` event stored on the conversation.
+          answeredAt: event.outcome === 'completed' ? conversation.callStartTime : null,
           endedAt: event.at,
           outcome: event.outcome,
           providerCost: {
@@ -185,7 +183,6 @@ export class CallRecorder implements TranscriptSink, CallEventSink {
       );
     });
     this.usage.delete(event.callId);
-    this.answeredAt.delete(event.callId);
     this.audiences.delete(event.callId);
     this.directory.forget(event.callId);
     this.realtime.toOrg(owner.orgId, 'call.status', {

@@ -4,7 +4,6 @@ import { PatientService, type Patient } from '@app/patients';
 import { AppConfig, JobHandler, RedisService, serializeError, withDeadline } from '@app/platform';
 import { AsteriskTelephony, CallSessionFactory, TELEPHONY_PROVIDER, type CallSession, type TelephonyProvider } from '@app/voice';
 import './call-jobs';
-import { CallDirectory } from './call-directory';
 import { CallDispatchRepository } from './call-dispatch.repository';
 import { CallService, END_CALL_CHANNEL } from './call.service';
 
@@ -27,7 +26,6 @@ export class CallRunner implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly sessions: CallSessionFactory,
     private readonly calls: CallService,
     private readonly dispatches: CallDispatchRepository,
-    private readonly directory: CallDirectory,
     private readonly patients: PatientService,
     @Inject(TELEPHONY_PROVIDER) private readonly telephony: TelephonyProvider,
   ) {}
@@ -94,7 +92,6 @@ export class CallRunner implements OnApplicationBootstrap, BeforeApplicationShut
     await this.dispatches.transition(placed.dispatch.id, ['queued'], 'dialing');
     const session = this.sessions.create(placed.dispatch.id);
     await session.start();
-    void session.ended.finally(() => this.directory.forget(placed.dispatch.id));
     return { accepted: true, callId: placed.dispatch.id, session };
   }
 
