@@ -11,6 +11,7 @@ import {
   loginSession,
   type FakeRealtimeConnection,
   type TestApp,
+  until,
 } from '@app/testing';
 import type { Benchmark, BenchResult } from './support/benchmark';
 import { resolveRedis } from './support/redis';
@@ -25,16 +26,8 @@ function callCount(): number {
 }
 
 const SILENCE = Buffer.alloc(1600, 0xff);
-
-async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
+/** Latency is measured by polling: every 2 ms. */
+const POLL = { timeoutMs: 20_000, intervalMs: 2 };
 
 /** The whole server (createTestApp: real modules, PGlite, Redis, BullMQ voice job) with the Asterisk and OpenAI fakes. */
 async function startWorld(
@@ -105,31 +98,40 @@ export const benchmark: Benchmark = {
         const res = await t.http().post('/v1/calls/initiate').set('Authorization', session.authorization).send({ patientId: patient.id });
         if (res.status !== 201) throw new Error(`initiate answered ${res.status}`);
         const callId = (res.body as { conversationId: string }).conversationId;
-        const ai = await waitFor<FakeRealtimeConnection>(
+        const ai = await until<FakeRealtimeConnection>(
           () =>
             openai.connections.find(
               (c) => !c.closed && JSON.stringify(c.eventsOf('session.update')).includes(name) && c.eventsOf('response.create').length > 0,
             ),
           'the greeting',
+          POLL,
         );
         ai.respond(SILENCE, `Hello ${name}`).done();
         const item = ai.speechStarted(0);
         const sentAt = performance.now();
         ai.transcribe(item, ['I have a terrible chest pain']);
-        const seen = await waitFor(async () => {
-          const list = await t.http().get('/v1/alerts').set('Authorization', session.authorization);
-          return (list.body as Array<{ relatedConversation: string | null }>).some((a) => a.relatedConversation === callId)
-            ? performance.now()
-            : undefined;
-        }, 'the alert in the API');
+        const seen = await until(
+          async () => {
+            const list = await t.http().get('/v1/alerts').set('Authorization', session.authorization);
+            return (list.body as Array<{ relatedConversation: string | null }>).some((a) => a.relatedConversation === callId)
+              ? performance.now()
+              : undefined;
+          },
+          'the alert in the API',
+          POLL,
+        );
         apiMs.push(seen - sentAt);
-        const pushed = await waitFor(() => arrivals.get(callId), 'the alert on Socket.io');
+        const pushed = await until(() => arrivals.get(callId), 'the alert on Socket.io', POLL);
         socketMs.push(pushed - sentAt);
         ai.callTool('end_call', { reason: 'goodbye' });
-        await waitFor(async () => {
-          const row = await conversations.find(admin.orgId as string, callId);
-          return row && row.status !== 'initiated' && row.status !== 'in-progress' ? true : undefined;
-        }, 'the end of the call');
+        await until(
+          async () => {
+            const row = await conversations.find(admin.orgId as string, callId);
+            return row && row.status !== 'initiated' && row.status !== 'in-progress' ? true : undefined;
+          },
+          'the end of the call',
+          POLL,
+        );
       }
       socketMs.sort((a, b) => a - b);
       apiMs.sort((a, b) => a - b);

@@ -11,15 +11,12 @@ import {
   createTestApp,
   loginAs,
   type TestApp,
+  until,
 } from '@app/testing';
 
 const WEBHOOK_SECRET = 'whsec_test_billing';
 
 /** Waits for a condition the worker makes true (bounded by the jest timeout; no timing assertion). */
-async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
-  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 25));
-}
-
 interface Team {
   orgId: string;
   admin: string;

@@ -16,6 +16,7 @@ import {
   loginAs,
   type FakeRealtimeConnection,
   type TestApp,
+  until,
 } from '@app/testing';
 import { eq } from 'drizzle-orm';
 
@@ -42,16 +43,6 @@ describe('calls end to end over Twilio Media Streams', () => {
     await openai?.stop();
     await twilio?.stop();
   });
-
-  async function until<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
 
   /** Twilio signs PUBLIC_URL + path (+ query) and the POST parameters. */
   function signed(path: string, form: Record<string, string>) {

@@ -18,6 +18,7 @@ import {
   loginAs,
   type FakeRealtimeConnection,
   type TestApp,
+  until,
   createTestApp,
 } from '@app/testing';
 import { eq } from 'drizzle-orm';
@@ -95,16 +96,6 @@ describe('calls end to end (Asterisk + OpenAI Realtime fakes)', () => {
       const live = states.filter((d) => d.state !== 'ended').map((d) => `${d.id.slice(0, 8)}:${d.state}`);
       const ended = states.filter((d) => d.state === 'ended' && d.outcome !== 'completed').map((d) => `${d.outcome}/${d.endReason}`);
       throw new Error(`${(err as Error).message}: ${JSON.stringify({ mine, unnamed, live, ended })}`, { cause: err });
-    }
-  }
-
-  async function until<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 25));
     }
   }
 

@@ -5,6 +5,7 @@ export * from './test-database';
 export * from './test-redis';
 export * from './test-state';
 export * from './factories';
+export * from './until';
 export * from './identity-factories';
 export * from './care-factories';
 export * from './fake-smtp';
